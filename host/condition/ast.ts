@@ -1,8 +1,11 @@
 // The condition AST: the shape libs' filter parser produces (and_expr, or_expr, not_expr,
-// identifier_expr, value_expr, list_expr, unary/binary check, field, field transformer).
-// Every node carries the position of its first character so errors can point at it.
+// identifier_expr, value_expr, list_expr, unary/binary check, field, field transformer,
+// transformer list). Every node carries the position libs gives it, so errors can point at it.
 
-/** Zero-based character offset plus one-based line and column, like libs' pos_info. */
+/**
+ * Zero-based offset plus one-based line and column, like libs' pos_info. libs counts bytes of
+ * the UTF-8 text, and so does the parser: for ASCII input these are character positions.
+ */
 export interface Pos {
   idx: number;
   line: number;
@@ -19,7 +22,8 @@ export type Expr =
   | UnaryCheckExpr
   | BinaryCheckExpr
   | FieldExpr
-  | TransformerExpr;
+  | TransformerExpr
+  | TransformerListExpr;
 
 export interface AndExpr { kind: 'and'; children: Expr[]; pos: Pos }
 export interface OrExpr { kind: 'or'; children: Expr[]; pos: Pos }
@@ -39,7 +43,7 @@ export type BinaryOperator =
   | 'startswith' | 'bstartswith' | 'endswith'
   | 'glob' | 'iglob' | 'in' | 'intersects' | 'pmatch' | 'regex';
 
-/** `oneof`/`anyof`/`allof` before a list on the right of a string operator. */
+/** `oneof`/`anyof`/`allof` between a string operator and a list (or a list's name). */
 export type OperatorModifier = 'oneof' | 'anyof' | 'allof';
 
 export interface BinaryCheckExpr {
@@ -54,10 +58,18 @@ export interface BinaryCheckExpr {
 /** `proc.aname[2]`, `evt.arg.flags`, `fd.name`: `arg` is the bracketed argument, if any. */
 export interface FieldExpr { kind: 'field'; field: string; arg?: string; pos: Pos }
 
-/** `tolower(fd.name)`, `join("-", (a, b))`: the transformer's name and its operands. */
+/**
+ * `tolower(fd.name)`, `join("-", (a, b))`, `getopt(proc.args, "nt:")[t]`: the transformer's
+ * name, its operands (fields, transformers, values, transformer lists) and the bracketed
+ * argument after the closing parenthesis, if any.
+ */
 export interface TransformerExpr {
   kind: 'transformer';
   transformer: string;
   values: Expr[];
+  arg?: string;
   pos: Pos;
 }
+
+/** `(fd.name, "x", 1)` as an operand of a transformer such as join (libs: transformer_list_expr). */
+export interface TransformerListExpr { kind: 'transformer_list'; values: Expr[]; pos: Pos }
