@@ -36,7 +36,7 @@ const CLOSE_BRACKET = 0x5d;
 const UNDERSCORE = 0x5f;
 
 /** What lex_blank skips: space, tab, backspace, CR, LF (not VT or FF). */
-function isBlank(c: number): boolean {
+export function isBlankByte(c: number): boolean {
   return c === SPACE || c === TAB || c === BACKSPACE || c === RETURN || c === NEWLINE;
 }
 
@@ -112,6 +112,12 @@ export function scanHexNumber(b: Uint8Array, i: number): number {
 }
 
 const decoder = new TextDecoder('utf-8');
+
+/** An operator spelling; word operators (`contains`) must be followed by a blank. */
+export interface Operator {
+  text: string;
+  blankAfter: boolean;
+}
 
 /** A lexer snapshot, to undo a speculative read. */
 export interface LexerState {
@@ -203,7 +209,7 @@ export class ConditionLexer {
   blank(): boolean {
     const b = this.bytes;
     let end = this.idx;
-    while (end < b.length && isBlank(b[end]!)) end++;
+    while (end < b.length && isBlankByte(b[end]!)) end++;
     if (end === this.idx) return false;
     this.advanceTo(end);
     return true;
@@ -231,16 +237,12 @@ export class ConditionLexer {
   }
 
   /**
-   * lex_helper_operator_list: operators written with a trailing space must be followed by a
-   * blank. As in libs, an operator word without the blank stops the search and stays consumed.
+   * lex_helper_operator_list: operators that need a blank after them must have one. As in libs,
+   * an operator word without the blank stops the search and stays consumed.
    */
-  operatorList(list: readonly string[]): boolean {
+  operatorList(list: readonly Operator[]): boolean {
     for (const op of list) {
-      if (!op.endsWith(' ')) {
-        if (this.str(op)) return true;
-        continue;
-      }
-      if (this.str(op.slice(0, -1))) return this.blank();
+      if (this.str(op.text)) return op.blankAfter ? this.blank() : true;
     }
     return false;
   }
@@ -332,6 +334,7 @@ export class ConditionLexer {
   private unescape(start: number, end: number): string {
     const b = this.bytes;
     const quote = b[start]!;
+    if (b.subarray(start + 1, end - 1).indexOf(BACKSLASH) < 0) return this.text(start + 1, end - 1);
     const out: number[] = [];
     let escaped = false;
     for (let i = start + 1; i < end - 1; i++) {

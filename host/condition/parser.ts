@@ -25,7 +25,7 @@ import type {
   ValueExpr,
 } from './ast.js';
 import { ConditionSyntaxError } from './errors.js';
-import { ConditionLexer } from './lexer.js';
+import { ConditionLexer, isBlankByte, type Operator } from './lexer.js';
 
 /** libs' parser default recursion limit (parser::m_max_depth). */
 export const LIBS_DEFAULT_MAX_DEPTH = 100;
@@ -37,16 +37,19 @@ export interface ParseOptions {
   maxDepth?: number;
 }
 
-const UNARY_OPS = ['exists'] as const;
-const NUM_OPS = ['<=', '<', '>=', '>'] as const;
-// A trailing space marks operators that must be followed by a blank.
-const STR_OPS = [
+/** Operators in libs' order; a trailing space marks those that must be followed by a blank. */
+function operators(...spellings: string[]): Operator[] {
+  return spellings.map((s) => ({ text: s.trim(), blankAfter: s.endsWith(' ') }));
+}
+const UNARY_OPS = operators('exists');
+const NUM_OPS = operators('<=', '<', '>=', '>');
+const STR_OPS = operators(
   '==', '=', '!=', 'glob ', 'iglob ', 'contains ', 'icontains ', 'bcontains ',
   'startswith ', 'bstartswith ', 'endswith ', 'regex ',
-] as const;
-const LIST_OPS = ['intersects', 'in', 'pmatch'] as const;
+);
+const LIST_OPS = operators('intersects', 'in', 'pmatch');
 /** String operators that are words, and so always end with a blank once lexed. */
-const WORD_STR_OPS: ReadonlySet<string> = new Set(STR_OPS.filter((op) => op.endsWith(' ')).map((op) => op.trim()));
+const WORD_STR_OPS: ReadonlySet<string> = new Set(STR_OPS.filter((op) => op.blankAfter).map((op) => op.text));
 const MODIFIERS: readonly OperatorModifier[] = ['oneof', 'anyof', 'allof'];
 
 const VAL_TRANSFORMER = 'val(';
@@ -54,7 +57,7 @@ const TRANSFORMERS = ['tolower(', 'toupper(', 'b64(', 'basename(', 'len(', 'join
 
 /** The operator names, in libs' order, as listed in its "expected a valid check operator" message. */
 export const SUPPORTED_OPERATORS: readonly string[] = [...UNARY_OPS, ...NUM_OPS, ...STR_OPS, ...LIST_OPS].map(
-  (op) => op.trim(),
+  (op) => op.text,
 );
 /** The transformer names, `val` first, as listed in libs' messages. */
 export const SUPPORTED_TRANSFORMERS: readonly string[] = [VAL_TRANSFORMER, ...TRANSFORMERS].map((t) =>
@@ -102,7 +105,7 @@ class ConditionParser {
   private parseOr(): Expr {
     this.enter();
     try {
-      return this.parseLogical('or', () => this.parseAnd());
+      return this.parseLogical('or');
     } finally {
       this.depth--;
     }
@@ -111,26 +114,30 @@ class ConditionParser {
   private parseAnd(): Expr {
     this.enter();
     try {
-      return this.parseLogical('and', () => this.parseNot());
+      return this.parseLogical('and');
     } finally {
       this.depth--;
     }
   }
 
   /** `first (op next)*`, where `op(` starts a parenthesised expression without a blank. */
-  private parseLogical(op: 'and' | 'or', next: () => Expr): Expr {
+  private parseLogical(op: 'and' | 'or'): Expr {
     const lx = this.lx;
     const pos = lx.pos();
     lx.blank();
-    const children = [next()];
+    const children = [this.parseOperand(op)];
     lx.blank();
     while (lx.str(op)) {
-      if (lx.blank()) children.push(next());
+      if (lx.blank()) children.push(this.parseOperand(op));
       else if (lx.str('(')) children.push(this.parseEmbeddedRemainder());
       else throw lx.error(`expected blank or '(' after '${op}'`);
       lx.blank();
     }
     return children.length > 1 ? { kind: op, children, pos } : children[0]!;
+  }
+
+  private parseOperand(op: 'and' | 'or'): Expr {
+    return op === 'or' ? this.parseAnd() : this.parseNot();
   }
 
   private parseNot(): Expr {
@@ -328,6 +335,7 @@ class ConditionParser {
     blankAfterOperator: boolean,
   ): { modifier: OperatorModifier; right: ValueExpr | ListExpr } | undefined {
     const lx = this.lx;
+    if (!this.modifierAhead()) return undefined;
     const start = lx.save();
     const spaced = lx.blank() || blankAfterOperator;
     const modifier = spaced ? MODIFIERS.find((m) => lx.str(m)) : undefined;
@@ -340,6 +348,15 @@ class ConditionParser {
     }
     lx.restore(start);
     return undefined;
+  }
+
+  /** Cheap look-ahead: is the next non-blank text one of the modifier words? */
+  private modifierAhead(): boolean {
+    const lx = this.lx;
+    let i = 0;
+    while (isBlankByte(lx.peek(i))) i++;
+    const c = lx.peek(i);
+    return c === 0x6f /* o */ || c === 0x61 /* a */;
   }
 
   private parseNumValueOrTransformer(): ValueExpr | TransformerExpr {
