@@ -16,3 +16,20 @@ export class ConditionSyntaxError extends Error {
     this.pos = { ...pos };
   }
 }
+
+/**
+ * The JavaScript string index of a libs byte offset into `text` (they differ once the text holds
+ * non-ASCII characters). An offset inside a multi-byte character maps to that character.
+ */
+export function indexOfByteOffset(text: string, byteOffset: number): number {
+  let bytes = 0;
+  let i = 0;
+  while (i < text.length) {
+    const cp = text.codePointAt(i)!;
+    const size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+    if (bytes + size > byteOffset) return i;
+    bytes += size;
+    i += cp >= 0x10000 ? 2 : 1;
+  }
+  return text.length;
+}

@@ -14,7 +14,6 @@ const NUL = 0x00;
 const BACKSPACE = 0x08;
 const TAB = 0x09;
 const NEWLINE = 0x0a;
-const V_TAB = 0x0b;
 const FORM_FEED = 0x0c;
 const RETURN = 0x0d;
 const SPACE = 0x20;

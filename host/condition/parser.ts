@@ -8,12 +8,16 @@
 //   Not       ::= ('not' Space+)* ('not(' Or ')' | Check)
 //   Check     ::= '(' Or ')' | Operand Condition | Identifier
 //   Operand   ::= FieldName ('[' FieldArg ']')? | Transformer
-//   Condition ::= 'exists' | NumOp (Transformer | Number)
-//               | StrOp Modifier? (Transformer | QuotedStr | BareStr) | ListOp (List | Transformer | Identifier)
-//   Modifier  ::= ('oneof' | 'anyof' | 'allof') Blank+ followed by a list or a list's name
-//   Transformer ::= Name '(' Arg (',' Arg)* ')' ('[' FieldArg ']')?  |  'val(' FieldName ')'
-//   Arg       ::= Number | QuotedStr | '(' ListArg (',' ListArg)* ')' | Transformer | Field
-// `val(...)` is only allowed on the right-hand side.
+//   Condition ::= 'exists' | NumOp (RightTransformer | Number)
+//               | StrOp (Blank Modifier Blank (List | Identifier) | RightTransformer | QuotedStr | BareStr)
+//               | ListOp (List | RightTransformer | Identifier)
+//   Modifier  ::= 'oneof' | 'anyof' | 'allof'      (an Identifier `and`/`or` after it makes it a value)
+//   List      ::= '(' (StrValue (',' StrValue)*)? ')'
+//   Transformer ::= Name '(' Arg (',' Arg)* ')' ('[' FieldArg ']')?
+//   RightTransformer ::= Transformer | 'val(' Field ')'
+//   Arg       ::= Number | QuotedStr | '(' (ListArg (',' ListArg)*)? ')' | Transformer | Field
+//   ListArg   ::= Field | Transformer | QuotedStr | Number
+// Word operators (`contains`, `glob`, ...) must be followed by a blank; `Name(` takes no blank.
 import type {
   BinaryOperator,
   Expr,
@@ -29,7 +33,7 @@ import { ConditionLexer, isBlankByte, type Operator } from './lexer.js';
 
 /** libs' parser default recursion limit (parser::m_max_depth). */
 export const LIBS_DEFAULT_MAX_DEPTH = 100;
-/** The limit Falco sets for rule conditions. */
+/** The limit Falco sets for rule conditions (see falcosecurity/libs#3033). */
 export const FALCO_CONDITION_MAX_DEPTH = 1000;
 
 export interface ParseOptions {
