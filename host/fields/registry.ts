@@ -96,7 +96,9 @@ export class FieldRegistry {
         if (text.startsWith(def.name) && (best === undefined || def.name.length > best.name.length)) best = def;
       }
       if (best === undefined) continue;
-      const parsed = parseArgument(best, text);
+      const parsed = group === 'container' ? parsePluginArgument(best, text) : parseArgument(best, text);
+      // a plugin class refuses a prefix match followed by a bracket elsewhere: try the next class
+      if (parsed === undefined) continue;
       const resolved: ResolvedField = {
         def: best,
         text: text.slice(0, parsed.consumed),
@@ -178,39 +180,68 @@ function parseArgument(def: FieldDef, text: string): ArgParse {
       }
       return { consumed: start };
     }
-    case 'dot_or_index': {
-      if (next === '[') {
-        const b = bracketed(text, start);
-        if (b === undefined) return { consumed: 0 };
-        return { consumed: b.end, argument: { kind: 'index', index: parseNumber(b.inner, true) } };
-      }
-      if (next === '.') return { consumed: text.length, argument: { kind: 'key', key: text.slice(start + 1) } };
-      throw syntaxError(text);
+    case 'dot_or_cgroup': {
+      // thread.cgroup.NAME: the name runs over letters and underscores only
+      if (next !== '.') throw syntaxError(text);
+      const name = /^[A-Za-z_]*/.exec(text.slice(start + 1))![0];
+      return { consumed: start + 1 + name.length, argument: { kind: 'key', key: name } };
     }
     case 'index': {
-      if (next !== '[') return { consumed: start };
+      // libs swallows any argument error of these fields: the name is then left unresolved
+      // (consumed 0), unless the text is the bare field name
+      if (next !== '[') return { consumed: text === def.name ? start : 0 };
       const b = bracketed(text, start);
-      // libs swallows a malformed ancestor index and leaves the name unresolved
-      if (b === undefined || !/^[ \t]*[+-]?[0-9]+$/.test(b.inner)) return { consumed: 0 };
+      if (b === undefined || !/^[ \t\n\v\f\r]*[+-]?[0-9]+$/.test(b.inner)) return { consumed: 0 };
       return { consumed: b.end, argument: { kind: 'index', index: parseNumber(b.inner, true) } };
     }
     case 'key': {
-      if (next !== '[') return { consumed: start };
+      if (next !== '[') return { consumed: text === def.name ? start : 0 };
       const b = bracketed(text, start);
       if (b === undefined) return { consumed: 0 };
+      if (/^[0-9]+$/.test(b.inner)) return { consumed: b.end, argument: { kind: 'index', index: parseNumber(b.inner, true) } };
       return { consumed: b.end, argument: { kind: 'key', key: b.inner } };
     }
     case 'plugin_key':
-    case 'plugin_index_or_key': {
-      if (next !== '[') throw new FieldLookupError(`filter ${text} ${def.name} requires an argument`);
-      const b = bracketed(text, start);
-      if (b === undefined) return { consumed: 0 };
-      if (def.arg === 'plugin_index_or_key' && /^[0-9]+$/.test(b.inner)) {
-        return { consumed: b.end, argument: { kind: 'index', index: Number(b.inner) } };
-      }
-      return { consumed: b.end, argument: { kind: 'key', key: b.inner } };
-    }
+    case 'plugin_index_or_key':
+      // plugin fields are parsed by parsePluginArgument
+      return { consumed: start };
   }
+}
+
+/** libs' sinsp_filter_check_plugin::parse_field_name, for the container plugin's fields. */
+function parsePluginArgument(def: FieldDef, text: string): ArgParse | undefined {
+  const name = def.name;
+  const space = text.indexOf(' ');
+  const val = (space < 0 ? text : text.slice(0, space)).trim();
+  const argPos = val.indexOf('[');
+  if (argPos < 0) {
+    if (hasFlag(def, 'EPF_ARG_REQUIRED')) {
+      throw new FieldLookupError(`filter '${text}': ${name} requires an argument but none provided`);
+    }
+    return { consumed: name.length };
+  }
+  if (argPos !== name.length) return undefined;
+  if (argPos + 1 >= val.length) {
+    throw new FieldLookupError(`filter '${text}': ${name} terminates with incomplete argument brackets`);
+  }
+  const afterBracket = val.slice(argPos + 1);
+  const close = afterBracket.indexOf(']');
+  if (close < 0) throw new FieldLookupError(`filter '${text}': ${name} has unbalanced argument brackets`);
+  const arg = afterBracket.slice(0, close);
+  if (!hasFlag(def, 'EPF_ARG_ALLOWED') && !hasFlag(def, 'EPF_ARG_REQUIRED')) {
+    throw new FieldLookupError(`filter '${text}': ${name} does not allow nor require an argument but one is provided: ${arg}`);
+  }
+  const consumed = argPos + close + 2;
+  const isIndex = arg.length > 0 && /^[0-9]+$/.test(arg) && !(arg.length > 1 && arg.startsWith('0'));
+  if (hasFlag(def, 'EPF_ARG_INDEX') && !hasFlag(def, 'EPF_ARG_KEY') && !isIndex) {
+    const why = arg.length === 0 || arg.startsWith('0')
+      ? 'has an invalid index argument starting with 0: '
+      : 'has an invalid index argument not composed only by digits: ';
+    throw new FieldLookupError(`filter ${text} ${name} ${why}${arg}`);
+  }
+  // fields taking either form read an all-digit argument as an index
+  if (hasFlag(def, 'EPF_ARG_INDEX') && isIndex) return { consumed, argument: { kind: 'index', index: Number(arg) } };
+  return { consumed, argument: { kind: 'key', key: arg } };
 }
 
 /** The registry of the `syscall` source: libs fields plus the container plugin's. */

@@ -214,7 +214,7 @@ export const SYSCALL_FIELDS: readonly FieldDef[] = [
   { name: 'thread.exectime', group: 'thread', type: 'PT_RELTIME', flags: [], description: 'CPU time the last scheduled slice of the thread used.' },
   { name: 'thread.totexectime', group: 'thread', type: 'PT_RELTIME', flags: [], description: 'Total CPU time the thread used.' },
   { name: 'thread.cgroups', group: 'thread', type: 'PT_CHARBUF', flags: [], description: 'All cgroups of the thread, space separated.' },
-  { name: 'thread.cgroup', group: 'thread', type: 'PT_CHARBUF', flags: ['EPF_ARG_REQUIRED'], arg: 'dot_or_index', description: 'cgroup of the thread for the subsystem given as argument.' },
+  { name: 'thread.cgroup', group: 'thread', type: 'PT_CHARBUF', flags: ['EPF_ARG_REQUIRED'], arg: 'dot_or_cgroup', description: 'cgroup of the thread for the subsystem given as argument.' },
   { name: 'proc.nthreads', group: 'thread', type: 'PT_UINT64', flags: [], description: 'Number of threads in the process.' },
   { name: 'proc.nchilds', group: 'thread', type: 'PT_UINT64', flags: [], description: 'Number of child threads (excluding the main one).' },
   { name: 'thread.cpu', group: 'thread', type: 'PT_DOUBLE', flags: [], description: 'CPU the thread consumed over the last second.' },

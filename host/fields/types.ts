@@ -30,7 +30,7 @@ export type FieldArgKind =
   | 'evt_around'           // evt.around[TIMESTAMP]
   | 'evt_type_is'          // evt.type.is.NAME or evt.type.is.N
   | 'evt_abspath'          // evt.abspath, evt.abspath.src, evt.abspath.dst
-  | 'dot_or_index'         // thread.cgroup.NAME or thread.cgroup[N]
+  | 'dot_or_cgroup'        // thread.cgroup.NAME (letters and underscores)
   | 'index'                // optional [N]
   | 'key'                  // optional [NAME]
   | 'plugin_key'           // required [KEY] (plugin field)

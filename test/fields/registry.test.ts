@@ -93,7 +93,27 @@ describe('FieldRegistry.resolve', () => {
     expect(r.resolve('container.label[app]').argument).toEqual({ kind: 'key', key: 'app' });
     expect(r.resolve('container.mount.source[0]').argument).toEqual({ kind: 'index', index: 0 });
     expect(r.resolve('container.mount.source[/var]').argument).toEqual({ kind: 'key', key: '/var' });
-    expect(() => r.resolve('container.label')).toThrow(FieldLookupError);
+    expect(() => r.resolve('container.label')).toThrow(
+      new FieldLookupError("filter 'container.label': container.label requires an argument but none provided"),
+    );
+    expect(() => r.resolve('container.label[')).toThrow(
+      "filter 'container.label[': container.label terminates with incomplete argument brackets",
+    );
+    expect(() => r.resolve('container.label[app')).toThrow(
+      "filter 'container.label[app': container.label has unbalanced argument brackets",
+    );
+    expect(() => r.resolve('container.id[1]')).toThrow(
+      "filter 'container.id[1]': container.id does not allow nor require an argument but one is provided: 1",
+    );
+    expect(r.lookup('container.idx')).toBeUndefined();
+  });
+
+  it('follows libs quirks for cgroup names and ancestor fields', () => {
+    expect(r.lookup('thread.cgroup.cpu,cpuacct')).toBeUndefined();
+    expect(() => r.resolve('thread.cgroup[1]')).toThrow('filter syntax error: thread.cgroup[1]');
+    // libs reads nothing of an ancestor field followed by anything but an index
+    expect(r.matchPrefix('proc.aname foo')!.text).toBe('');
+    expect(r.matchPrefix('proc.aname[2] foo')!.text).toBe('proc.aname[2]');
   });
 
   it('reads the longest field at the start of a text for templates', () => {
