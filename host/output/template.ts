@@ -163,3 +163,13 @@ export function parseOutputTemplate(text: string, registry: FieldRegistry = defa
   if (literalStart < len) tokens.push({ kind: 'text', text: fmt.slice(literalStart) });
   return { tokens, requireAllValues };
 }
+
+/** Fields whose presence in a rule output makes Falco 0.44 warn (it searches the raw text). */
+export const DEPRECATED_OUTPUT_FIELDS: readonly string[] = ['evt.dir'];
+
+/** Falco's deprecation warnings for a rule output, one per deprecated field found in its text. */
+export function deprecatedOutputFieldWarnings(output: string): string[] {
+  return DEPRECATED_OUTPUT_FIELDS.filter((f) => output.includes(f)).map(
+    (f) => `usage of deprecated field '${f}' has been detected in the rule output`,
+  );
+}

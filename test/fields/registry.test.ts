@@ -132,3 +132,11 @@ describe('FieldRegistry with added fields', () => {
     expect(() => r.add({ name: 'c.true', group: 'mock', type: 'PT_CHARBUF', flags: [], description: 'mock' })).toThrow();
   });
 });
+
+describe('field classes', () => {
+  it('names every group of the table', async () => {
+    const { FIELD_CLASSES } = await import('../../host/fields/classes.js');
+    for (const f of SYSCALL_FIELDS) expect(FIELD_CLASSES[f.group].name.length, f.name).toBeGreaterThan(0);
+    expect(FIELD_CLASSES.thread.name).toBe('process');
+  });
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  CONTAINER_INFO_DEPRECATION, expandContainerInfo, OutputTemplateError, parseOutputTemplate, type FieldToken,
+  CONTAINER_INFO_DEPRECATION, deprecatedOutputFieldWarnings, expandContainerInfo, OutputTemplateError, parseOutputTemplate, type FieldToken,
 } from '../../host/output/template.js';
 
 const fieldTokens = (t: string) => parseOutputTemplate(t).tokens.filter((k): k is FieldToken => k.kind === 'field');
@@ -62,5 +62,14 @@ describe('expandContainerInfo', () => {
     });
     expect(expandContainerInfo('x=%proc.name')).toEqual({ output: 'x=%proc.name', deprecated: false });
     expect(CONTAINER_INFO_DEPRECATION).toContain('%container.info is deprecated');
+  });
+});
+
+describe('deprecatedOutputFieldWarnings', () => {
+  it('flags evt.dir anywhere in the output text', () => {
+    expect(deprecatedOutputFieldWarnings('dir=%evt.dir name=%proc.name')).toEqual([
+      "usage of deprecated field 'evt.dir' has been detected in the rule output",
+    ]);
+    expect(deprecatedOutputFieldWarnings('name=%proc.name')).toEqual([]);
   });
 });
