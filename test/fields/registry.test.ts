@@ -140,3 +140,15 @@ describe('field classes', () => {
     expect(FIELD_CLASSES.thread.name).toBe('process');
   });
 });
+
+describe('every table field', () => {
+  it('resolves by its own name unless it needs an argument', () => {
+    for (const f of SYSCALL_FIELDS) {
+      if (hasFlag(f, 'EPF_ARG_REQUIRED') && f.name !== 'evt.abspath') {
+        expect(defaultRegistry.lookup(f.name), f.name).toBeUndefined();
+        continue;
+      }
+      expect(defaultRegistry.resolve(f.name).def, f.name).toBe(f);
+    }
+  });
+});

@@ -73,3 +73,14 @@ describe('deprecatedOutputFieldWarnings', () => {
     expect(deprecatedOutputFieldWarnings('name=%proc.name')).toEqual([]);
   });
 });
+
+describe('every displayable field', () => {
+  it('parses as an output token', async () => {
+    const { SYSCALL_FIELDS } = await import('../../host/fields/syscall_fields.js');
+    for (const f of SYSCALL_FIELDS) {
+      if (f.flags.includes('EPF_FILTER_ONLY') || f.flags.includes('EPF_ARG_REQUIRED')) continue;
+      const [tok] = fieldTokens(`%${f.name}`);
+      expect(tok!.field.def, f.name).toBe(f);
+    }
+  });
+});
