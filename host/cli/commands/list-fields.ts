@@ -2,7 +2,7 @@
 // header, description and event sources, then one line per field with its tags, wrapped at 120
 // columns; `-v` adds the type, `-N` prints names only, `--markdown` prints tables). Deprecated,
 // table-only and print-only fields are left out, as Falco does.
-import { defaultRegistry, typeName, type FieldDef, type FieldGroup, type FieldRegistry } from '../../fields/index.js';
+import { defaultRegistry, FIELD_CLASSES, typeName, type FieldDef, type FieldGroup, type FieldRegistry } from '../../fields/index.js';
 
 const RIGHT_BLOCK = 30;
 const WIDTH = 120;
@@ -13,19 +13,20 @@ interface FieldClass {
   desc: string;
 }
 
-/** libs' field class for each registry group, in libs' listing order (plugin classes last). */
-const CLASSES: ReadonlyArray<[FieldGroup, FieldClass]> = [
-  ['gen_event', { name: 'evt', shortdesc: 'All event types', desc: 'Fields available on every event, whatever its source.' }],
-  ['event', { name: 'evt', shortdesc: 'Syscall events only', desc: 'Fields of system call events. A single parameter of an event is available with evt.arg, e.g. evt.arg.fd or evt.arg[0].' }],
-  ['thread', { name: 'process', shortdesc: '', desc: 'The process and thread that generated the event, and their ancestors.' }],
-  ['user', { name: 'user', shortdesc: '', desc: 'The user the process runs as.' }],
-  ['group', { name: 'group', shortdesc: '', desc: 'The group the process runs as.' }],
-  ['fd', { name: 'fd', shortdesc: 'File Descriptor', desc: 'The file descriptor the event acts on: files, directories, sockets, pipes and other kinds.' }],
-  ['fspath', { name: 'fs.path', shortdesc: '', desc: 'Paths of filesystem events (open, create, rename, link, unlink ...), whatever syscall they come from.' }],
-  ['utils', { name: 'util', shortdesc: '', desc: 'Utility fields.' }],
-  ['fdlist', { name: 'fdlist', shortdesc: '', desc: 'The descriptor lists of poll events.' }],
-  ['container', { name: 'container', shortdesc: '', desc: 'Container metadata of the process (the container plugin, built into Saker).' }],
-];
+/** libs' listing order of the registry groups (plugin classes last). */
+const GROUP_ORDER: readonly FieldGroup[] = ['gen_event', 'event', 'thread', 'user', 'group', 'fd', 'fspath', 'utils', 'fdlist', 'container'];
+
+/** libs' short labels, shown after the class name; they tell the two "evt" classes apart. */
+const SHORT_LABELS: Partial<Record<FieldGroup, string>> = {
+  gen_event: 'All event types',
+  event: 'Syscall events only',
+  fd: 'File Descriptor',
+};
+
+function fieldClass(group: FieldGroup): FieldClass {
+  const info = FIELD_CLASSES[group];
+  return { name: info.name, shortdesc: SHORT_LABELS[group] ?? '', desc: `${info.summary}.` };
+}
 
 const SOURCES = ['syscall'];
 
@@ -123,9 +124,10 @@ export function listFields(opts: ListFieldsOptions): string {
     byGroup.set(def.group, list);
   }
   let out = '';
-  for (const [group, cls] of CLASSES) {
+  for (const group of GROUP_ORDER) {
     const fields = byGroup.get(group);
     if (!fields) continue;
+    const cls = fieldClass(group);
     if (opts.namesOnly) {
       for (const f of fields) if (!skipped(f) && !deprecated(f)) out += `${f.name}\n`;
     } else if (opts.markdown) {
