@@ -1,11 +1,199 @@
-// The `saker` command line: Falco's flags, dispatched to the commands that implement them.
-import { SAKER_VERSION, ENGINE_VERSION } from '../version.js';
+// The `saker` command line: Falco 0.44's flags, run through Falco's sequence of steps (load the
+// config, print help/version, list fields, validate, load rules, describe rules, print support,
+// then run), with Falco's messages and exit codes: 0 on success, 1 with `Error: ...` on failure.
+import { existsSync } from 'node:fs';
+import { DEFAULT_CONFIG_PATH } from '../config/defaults.js';
+import { ConfigError } from '../config/tree.js';
+import { ConfigReadError, loadConfig, type LoadedConfig } from '../config/load.js';
+import { runWithoutCapture } from './commands/run.js';
+import { listFields, isKnownSource } from './commands/list-fields.js';
+import { validateRulesFiles } from './commands/validate.js';
+import { describeRules } from './commands/describe.js';
+import { supportJson } from './commands/support.js';
+import { dumpJson } from './json.js';
+import { Logger } from './logger.js';
+import { OptionsError, parseOptions, usage, type CliOptions } from './options.js';
+import { loadConfiguredRules, RulesStageError } from './rules-stage.js';
+import { targetArch, versionsInfo, versionsJson, versionText } from './version-info.js';
+import { SAKER_VERSION } from '../version.js';
 
-export async function main(argv: string[]): Promise<number> {
-  if (argv.includes('--version')) {
-    process.stdout.write(`Saker version: ${SAKER_VERSION}\nEngine:        ${ENGINE_VERSION}\n`);
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** Where Saker looks for its config file when `-c` is not given. */
+  defaultConfigPath: string;
+  env: NodeJS.ProcessEnv;
+  /** Signals that stop a run (tests pass their own emitter). */
+  signals?: NodeJS.EventEmitter;
+}
+
+function defaultIo(): CliIo {
+  return {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    defaultConfigPath: process.env.SAKER_CONFIG_PATH ?? DEFAULT_CONFIG_PATH,
+    env: process.env,
+  };
+}
+
+/** A failure that ends the run with `Error: <message>` on stderr and exit code 1. */
+class Fatal extends Error {}
+
+/** Flags Falco has that need parts Saker does not have yet. */
+const UNSUPPORTED: ReadonlyArray<[keyof CliOptions, string]> = [
+  ['printConfigSchema', '--config-schema'],
+  ['printRuleSchema', '--rule-schema'],
+  ['printIgnoredEvents', '-i'],
+  ['listEvents', '--list-events'],
+  ['listPlugins', '--list-plugins'],
+  ['pluginInfo', '--plugin-info'],
+  ['printAdditional', '-p'],
+  ['printPageSize', '--page-size'],
+];
+
+export async function main(argv: string[], io: CliIo = defaultIo()): Promise<number> {
+  for (;;) {
+    const outcome = await runOnce(argv, io);
+    if (outcome !== 'restart') return outcome;
+  }
+}
+
+async function runOnce(argv: string[], io: CliIo): Promise<number | 'restart'> {
+  const logger = new Logger({ stderr: true, level: 'info', iso8601: false }, io.stderr);
+  try {
+    return await steps(argv, io, logger);
+  } catch (e) {
+    if (e instanceof Fatal || e instanceof OptionsError || e instanceof ConfigError || e instanceof RulesStageError) {
+      io.stderr(`Error: ${e.message}\n`);
+      return 1;
+    }
+    // Falco's last-resort handler: logged, and also printed when logs do not go to stderr.
+    const msg = `Runtime error: ${e instanceof Error ? e.message : String(e)}. Exiting.\n`;
+    logger.error(msg);
+    if (!logger.writesToStderr) io.stderr(msg);
+    return 1;
+  }
+}
+
+function resolveConfigFile(opts: CliOptions, io: CliIo): string | null {
+  if (opts.configFile !== '') {
+    if (!existsSync(opts.configFile)) throw new Fatal(`Could not find configuration file at ${opts.configFile}`);
+    return opts.configFile;
+  }
+  return existsSync(io.defaultConfigPath) ? io.defaultConfigPath : null;
+}
+
+function loadConfigStep(argv: readonly string[], opts: CliOptions, io: CliIo, logger: Logger): LoadedConfig {
+  const file = resolveConfigFile(opts, io);
+  let loaded: LoadedConfig;
+  try {
+    loaded = loadConfig({ file, overrides: opts.configOverrides, env: io.env });
+  } catch (e) {
+    if (e instanceof ConfigReadError) io.stderr(`Cannot read config file (${e.path}): ${e.reason}\n`);
+    throw e;
+  }
+  const c = loaded.config;
+  logger.configure({ stderr: c.logStderr, level: c.logLevel, iso8601: c.timeFormatIso8601 });
+  if (c.usedLegacyRulesFileKey) {
+    logger.warning("Using deprecated config key 'rules_file' (singular form). Please use new 'rules_files' config key (plural form).");
+  }
+  logger.info(`Saker version: ${SAKER_VERSION} (${targetArch()})`);
+  logger.debug(`CLI args: ${['saker', ...argv].join(' ')}`);
+  if (loaded.mainFile !== null) {
+    logger.info('Saker initialized with configuration files:');
+    for (const f of loaded.files) {
+      logger.log(f.validation === 'ok' ? 'info' : 'warning', `   ${f.path} | schema validation: ${f.validation}`);
+    }
+  } else {
+    logger.info(`Saker initialized with its embedded default configuration (no file at ${io.defaultConfigPath})`);
+  }
+  return loaded;
+}
+
+function enabledSources(opts: CliOptions): string[] {
+  const loadedSources = ['syscall'];
+  if (opts.enableSources.length > 0 && opts.disableSources.length > 0) {
+    throw new Fatal('You can not mix --enable-source and --disable-source');
+  }
+  let enabled = [...loadedSources];
+  if (opts.enableSources.length > 0) {
+    enabled = [];
+    for (const src of opts.enableSources) {
+      if (!loadedSources.includes(src)) throw new Fatal(`Attempted enabling an unknown event source: ${src}`);
+      if (!enabled.includes(src)) enabled.push(src);
+    }
+  } else {
+    for (const src of opts.disableSources) {
+      if (!loadedSources.includes(src)) throw new Fatal(`Attempted disabling an unknown event source: ${src}`);
+      enabled = enabled.filter((s) => s !== src);
+    }
+  }
+  if (enabled.length === 0) throw new Fatal('Must enable at least one event source');
+  return enabled;
+}
+
+async function steps(argv: string[], io: CliIo, logger: Logger): Promise<number | 'restart'> {
+  const opts = parseOptions(argv);
+  const loaded = loadConfigStep(argv, opts, io, logger);
+  const config = loaded.config;
+
+  if (opts.help) {
+    io.stdout(usage());
     return 0;
   }
-  process.stderr.write('saker: usage: saker [--version]\n');
-  return 1;
+  if (opts.printVersion) {
+    const info = versionsInfo();
+    io.stdout(config.jsonOutput ? `${dumpJson(versionsJson(info))}\n` : versionText(info));
+    return 0;
+  }
+  for (const [key, flag] of UNSUPPORTED) {
+    const v = opts[key];
+    if (v === true || (typeof v === 'string' && v !== '')) throw new Fatal(`${flag} is not supported by Saker yet`);
+  }
+
+  if (opts.listFields) {
+    if (opts.listSource !== '' && !isKnownSource(opts.listSource)) throw new Fatal('Value for --list must be a valid source type');
+    io.stdout(listFields({ source: opts.listSource, verbose: opts.verbose, namesOnly: opts.namesOnly, markdown: opts.markdown }));
+    return 0;
+  }
+
+  const sources = enabledSources(opts);
+
+  if (opts.validateFiles.length > 0) {
+    const res = validateRulesFiles(opts.validateFiles, {
+      jsonOutput: config.jsonOutput,
+      logger,
+      describe: opts.describeAllRules ? { all: true } : opts.describeRule !== '' ? { rule: opts.describeRule } : undefined,
+    });
+    io.stdout(res.stdout);
+    if (!res.successful) throw new Fatal(res.summary);
+    return 0;
+  }
+
+  const rules = loadConfiguredRules({ config, rulesPaths: opts.rulesFiles, logger });
+
+  if (opts.describeAllRules || opts.describeRule !== '') {
+    io.stdout(describeRules(rules.loaded, opts.describeAllRules ? { all: true } : { rule: opts.describeRule }, config.jsonOutput));
+    return 0;
+  }
+
+  if (opts.printSupport) {
+    io.stdout(`${dumpJson(supportJson({ argv, loadedConfig: loaded, rulesFiles: rules.files }))}\n`);
+    return 0;
+  }
+
+  if (opts.dryRun) {
+    logger.debug('Skipping event processing in dry-run');
+    return 0;
+  }
+
+  const outcome = await runWithoutCapture({
+    config,
+    logger,
+    durationSeconds: opts.durationSeconds,
+    pidFile: opts.pidFile,
+    enabledSources: sources,
+    ...(io.signals ? { signals: io.signals } : {}),
+  });
+  return outcome.restart ? 'restart' : 0;
 }
