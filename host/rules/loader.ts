@@ -4,6 +4,7 @@
 // compile-time warnings and errors land in that file's result.
 import { ENGINE_VERSION } from '../version.js';
 import { RuleCollector } from './collector.js';
+import { LoadContext } from './context.js';
 import { RuleCompiler } from './compiler.js';
 import type { RuleLanguage } from './language.js';
 import { readRulesContent } from './reader.js';
@@ -57,8 +58,14 @@ export class RulesLoader {
 
   load(source: RulesSource): FileLoadResult {
     const result = new FileLoadResult(source.name);
-    if (readRulesContent(source.name, source.content, { collector: this.collector, result })) {
-      this.latest = new RuleCompiler(this.language, this.collector, result).compile();
+    try {
+      if (readRulesContent(source.name, source.content, { collector: this.collector, result })) {
+        this.latest = new RuleCompiler(this.language, this.collector, result).compile();
+      }
+    } catch (e) {
+      // Falco reports an unexpected exception while validating as LOAD_ERR_VALIDATE.
+      const message = e instanceof Error ? e.message : 'unknown validation error';
+      result.addError('LOAD_ERR_VALIDATE', message, LoadContext.root(source.name));
     }
     return result;
   }
