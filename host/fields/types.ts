@@ -10,7 +10,8 @@ export type FieldType =
   | 'PT_IPV4ADDR' | 'PT_IPV6ADDR' | 'PT_IPADDR' | 'PT_IPV4NET' | 'PT_IPV6NET' | 'PT_IPNET'
   | 'PT_DYN' | 'PT_FLAGS8' | 'PT_FLAGS16' | 'PT_FLAGS32' | 'PT_MODE'
   | 'PT_ENUMFLAGS8' | 'PT_ENUMFLAGS16' | 'PT_ENUMFLAGS32'
-  | 'PT_DOUBLE' | 'PT_SOCKADDR' | 'PT_SOCKTUPLE' | 'PT_FDLIST' | 'PT_SIGSET';
+  | 'PT_DOUBLE' | 'PT_SOCKADDR' | 'PT_SOCKTUPLE' | 'PT_FDLIST' | 'PT_SIGSET'
+  | 'PT_CHARBUFARRAY' | 'PT_CHARBUF_PAIR_ARRAY';
 
 /** libs field flags (filtercheck_field_flags). */
 export type FieldFlag =

@@ -64,7 +64,8 @@ describe('FieldRegistry.resolve', () => {
     expect(() => r.resolve('evt.arg')).toThrow('filter syntax error: evt.arg');
     expect(() => r.resolve('evt.arg.zzz')).toThrow('unknown event argument zzz');
     // the longest parameter name prefixing the text wins; the rest makes it unknown
-    expect(r.lookup('evt.arg.res_or_fd')).toBeUndefined();
+    expect(r.resolve('evt.arg.res_or_fd').argument).toEqual({ kind: 'param', name: 'res_or_fd' });
+    expect(r.lookup('evt.arg.resx')).toBeUndefined();
   });
 
   it('gives evt.rawarg the type of the parameter', () => {
