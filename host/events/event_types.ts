@@ -63,11 +63,16 @@ export const PPM_SC_NAMES: readonly string[] = [
   'page_fault_user', 'page_fault_kernel', 'signal_deliver',
 ];
 
-/** Names of libs events that are not syscalls (scheduler, process exit, metadata, plugins ...). */
+/**
+ * Names in libs' event table that are not ppm_sc names: non-syscall events (scheduler, process
+ * exit, metadata, plugins ...) and syscall events named differently from their syscall
+ * (pread for pread64, llseek for _llseek, prlimit for prlimit64).
+ */
 export const NON_SYSCALL_EVENT_NAMES: readonly string[] = [
-  'syscall', 'procexit', 'switch', 'drop', 'sysdigevent', 'signaldeliver', 'procinfo', 'cpu_hotplug',
-  'page_fault', 'container', 'k8s', 'mesos', 'tracer', 'notification', 'infra', 'pluginevent',
-  'useradded', 'userdeleted', 'groupadded', 'groupdeleted', 'asyncevent',
+  'syscall', 'procexit', 'switch', 'drop', 'sysdigevent', 'scapevent', 'signaldeliver', 'procinfo',
+  'cpu_hotplug', 'page_fault', 'container', 'k8s', 'mesos', 'tracer', 'notification', 'infra',
+  'pluginevent', 'useradded', 'userdeleted', 'groupadded', 'groupdeleted', 'asyncevent',
+  'pread', 'pwrite', 'llseek', 'prlimit',
 ];
 
 /** Every evt.type value of the syscall source. */
