@@ -61,3 +61,22 @@ export function renderAbiModule(): string {
   ];
   return lines.join('\n');
 }
+
+/** The event type table of engine-as/BATCH_ABI.md (a test checks the document contains it verbatim). */
+export function renderEventTypeTable(): string {
+  const rows = ['| id | evt.type | rules | res | args_num slots | args_str slots, fd section |', '|---|---|---|---|---|---|'];
+  for (const t of EVENT_TYPES) {
+    const res = t.params.find((p) => p.slot.kind === 'res');
+    const nums = t.params.filter((p) => p.slot.kind === 'num').map((p) => `${p.slot.kind === 'num' ? p.slot.index : ''}:${p.name}`);
+    const strs = t.params.flatMap((p) => {
+      if (p.slot.kind === 'str') return [`${p.slot.index}:${p.name}`];
+      if (p.nameSlot !== undefined) return [`${p.nameSlot}:${p.name}(name)`];
+      return [];
+    });
+    const fdParams = t.params.filter((p) => p.slot.kind === 'fd').map((p) => p.name);
+    const resText = res ? res.name : '';
+    const strText = [...strs, ...fdParams.map((n) => `${n}→fd section`)].join(' ');
+    rows.push(`| ${t.id} | ${t.name} | ${t.usedByUpstreamRules ? 'yes' : ''} | ${resText} | ${nums.join(' ')} | ${strText} |`);
+  }
+  return rows.join('\n');
+}
