@@ -21,8 +21,6 @@ const UNSAFE_NA_MESSAGE =
   'comparing a field value with <NA> is unsafe and can lead to unpredictable behavior of the rule condition. ' +
   "If you need to  check for the existence of a field, consider using the 'exists' operator instead.";
 
-interface CompiledList extends ResolvedList {}
-
 function isUnknownFieldOrType(err: string): boolean {
   return (
     err.includes('nonexistent field') ||
@@ -41,7 +39,7 @@ export class RuleCompiler {
 
   /** Compiles; on error records it in the result and returns undefined. */
   compile(): RuleSet | undefined {
-    let lists: CompiledList[];
+    let lists: ResolvedList[];
     let macros: ResolvedMacro[];
     let rules: ResolvedRule[];
     try {
@@ -75,7 +73,7 @@ export class RuleCompiler {
     };
   }
 
-  private compileLists(): CompiledList[] {
+  private compileLists(): ResolvedList[] {
     const infos = this.collector.lists.values();
     const usedNames: string[] = [];
     const out = infos.map((list) => {
@@ -100,7 +98,7 @@ export class RuleCompiler {
   }
 
   /** Substitutes every list into the text (in list order) and parses it. */
-  private parse(condition: string, lists: CompiledList[], ctx: LoadContext): Expr {
+  private parse(condition: string, lists: ResolvedList[], ctx: LoadContext): Expr {
     let text = condition;
     for (const l of lists) {
       const r = substituteList(text, l.name, l.items);
@@ -141,7 +139,7 @@ export class RuleCompiler {
     return res.expr;
   }
 
-  private compileMacros(lists: CompiledList[]): ResolvedMacro[] {
+  private compileMacros(lists: ResolvedList[]): ResolvedMacro[] {
     const infos = this.collector.macros.values();
     const out: ResolvedMacro[] = infos.map((m) => ({
       name: m.name,
@@ -157,7 +155,7 @@ export class RuleCompiler {
     return out;
   }
 
-  private compileRules(lists: CompiledList[], macros: ResolvedMacro[]): ResolvedRule[] {
+  private compileRules(lists: ResolvedList[], macros: ResolvedMacro[]): ResolvedRule[] {
     const out: ResolvedRule[] = [];
     for (const r of this.collector.rules.values()) {
       if (r.unknownSource) continue;
