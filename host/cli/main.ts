@@ -1,6 +1,7 @@
 // The `saker` command line: Falco 0.44's flags, run through Falco's sequence of steps (load the
 // config, print help/version, list fields, validate, load rules, describe rules, print support,
 // then run), with Falco's messages and exit codes: 0 on success, 1 with `Error: ...` on failure.
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { DEFAULT_CONFIG_PATH } from '../config/defaults.js';
 import { ConfigError } from '../config/tree.js';
@@ -36,6 +37,16 @@ function defaultIo(): CliIo {
   };
 }
 
+/** The kernel page size (Node has no getpagesize(); getconf asks the C library). */
+function systemPageSize(): number | undefined {
+  try {
+    const n = Number.parseInt(execFileSync('getconf', ['PAGESIZE'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim(), 10);
+    return n > 0 ? n : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A failure that ends the run with `Error: <message>` on stderr and exit code 1. */
 class Fatal extends Error {}
 
@@ -48,7 +59,6 @@ const UNSUPPORTED: ReadonlyArray<[keyof CliOptions, string]> = [
   ['listPlugins', '--list-plugins'],
   ['pluginInfo', '--plugin-info'],
   ['printAdditional', '-p'],
-  ['printPageSize', '--page-size'],
 ];
 
 export async function main(argv: string[], io: CliIo = defaultIo()): Promise<number> {
@@ -93,6 +103,8 @@ function loadConfigStep(argv: readonly string[], opts: CliOptions, io: CliIo, lo
     throw e;
   }
   const c = loaded.config;
+  // Falco sets output buffering from -U alone, whatever buffered_outputs says.
+  c.bufferedOutputs = !opts.unbuffered;
   logger.configure({ stderr: c.logStderr, level: c.logLevel, iso8601: c.timeFormatIso8601 });
   if (c.usedLegacyRulesFileKey) {
     logger.warning("Using deprecated config key 'rules_file' (singular form). Please use new 'rules_files' config key (plural form).");
@@ -144,6 +156,12 @@ async function steps(argv: string[], io: CliIo, logger: Logger): Promise<number 
   if (opts.printVersion) {
     const info = versionsInfo();
     io.stdout(config.jsonOutput ? `${dumpJson(versionsJson(info))}\n` : versionText(info));
+    return 0;
+  }
+  if (opts.printPageSize) {
+    const size = systemPageSize();
+    if (size === undefined) throw new Fatal("Unable to get the system page size through 'getconf PAGESIZE'");
+    logger.info(`Your system page size is: ${size} bytes`);
     return 0;
   }
   for (const [key, flag] of UNSUPPORTED) {

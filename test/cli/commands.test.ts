@@ -119,6 +119,12 @@ describe('--help and --version', () => {
     expect(Object.keys(v)).toEqual([...Object.keys(v)].sort());
   });
 
+  it('logs the system page size with --page-size', async () => {
+    const r = await run(['--page-size']);
+    expect(r.code).toBe(0);
+    expect(logLines(r.stderr).at(-1)).toMatch(/^Your system page size is: \d+ bytes$/);
+  });
+
   it('logs the version line and the config source first, on stderr', async () => {
     const r = await run(['--version']);
     const logs = logLines(r.stderr);
@@ -231,6 +237,16 @@ describe('-L and -l', () => {
     expect(doc.macros).toEqual([expect.objectContaining({ info: expect.objectContaining({ name: 'cli_test_spawned' }) })]);
     expect(doc.lists[0]!.info).toEqual({ items: ['bash', 'sh', 'zsh'], name: 'cli_test_shells' });
     expect(doc.required_plugin_versions).toEqual([]);
+  });
+
+  it('lists every event type for a rule whose condition does not restrict them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'saker-cli-'));
+    const file = join(dir, 'any.yaml');
+    writeFileSync(file, '- rule: Any Event\n  desc: d\n  condition: proc.name = x\n  output: o %proc.name %proc.name\n  priority: INFO\n');
+    const r = await run(['-r', file, '-l', 'Any Event', '-o', 'json_output=true']);
+    const details = (JSON.parse(r.stdout) as { rules: { details: { events: string[]; output_fields: string[] } }[] }).rules[0]!.details;
+    expect(details.events).toEqual(expect.arrayContaining(['asyncevent', 'execve', 'open', 'connect']));
+    expect(details.output_fields).toEqual(['proc.name', 'proc.name']);
   });
 
   it('describes one rule with -l, text and JSON', async () => {

@@ -6,6 +6,8 @@ import type { Expr } from '../../condition/ast.js';
 import { formatCondition } from '../../condition/format.js';
 import { parseCondition } from '../../condition/parser.js';
 import { walkExpr } from '../../condition/walk.js';
+import { SYSCALL_EVENT_TYPES } from '../../events/event_types.js';
+import { parseOutputTemplate } from '../../output/template.js';
 import type { ResolvedList, ResolvedMacro, ResolvedRule, RuleSet } from '../../rules/ruleset.js';
 import { formatRulesAsText } from '../describe-text.js';
 import { dumpJson } from '../json.js';
@@ -52,15 +54,13 @@ function exprDetails(expr: Expr, macros: ReadonlySet<string>, lists: ReadonlySet
   return d;
 }
 
-/** The `%field` references of an output template, in order (Falco's formatter field names). */
+/** The field references of an output template, in order (Falco's formatter field names). */
 export function outputFields(output: string): string[] {
-  const out: string[] = [];
-  const re = /%(?:\{([^}]*)\}|([a-zA-Z_][a-zA-Z0-9_.]*(?:\[[^\]]*\])?))/g;
-  for (const m of output.matchAll(re)) {
-    const name = m[1] ?? m[2]!;
-    if (!out.includes(name)) out.push(name);
+  try {
+    return parseOutputTemplate(output).tokens.flatMap((t) => (t.kind === 'field' ? [t.name] : []));
+  } catch {
+    return [];
   }
-  return out;
 }
 
 const sorted = (s: Iterable<string>): string[] => [...s].sort();
@@ -73,7 +73,8 @@ function usedPlugins(fields: Iterable<string>): string[] {
 
 function eventNames(types: { all: boolean; names: string[] }): string[] {
   // Falco adds the async-event code to every syscall rule's event set.
-  return sorted(new Set([...types.names, 'asyncevent']));
+  const names = types.all ? SYSCALL_EVENT_TYPES : types.names;
+  return sorted(new Set([...names, 'asyncevent']));
 }
 
 function parseOrUndefined(text: string): Expr | undefined {
