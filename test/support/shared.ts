@@ -13,7 +13,7 @@ if (!sharedAvailable) {
   if (process.env.CI === 'true') {
     throw new Error(`CI=true but ${SHARED_DIR} is missing: the conformance and upstream suites cannot run`);
   }
-  console.warn(`[skip] ${SHARED_DIR} not found: suites that read ../shared are skipped`);
+  process.stderr.write(`[skip] ${SHARED_DIR} not found: suites that read ../shared are skipped\n`);
 }
 
 export function sharedPath(...parts: string[]): string {
