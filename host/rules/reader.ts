@@ -15,7 +15,7 @@ import {
 } from './infos.js';
 import { FileLoadResult, RuleLoadError } from './result.js';
 import { lookup, mapKeys, readYamlDocuments, type YMap, type YNode } from './yaml-doc.js';
-import { parsePriority, parseSemver, parseUint32, parseYamlBool, type PriorityName, type SemVer } from './versions.js';
+import { parsePriority, parseSemver, parseUint32, parseUint64, parseYamlBool, type PriorityName, type SemVer } from './versions.js';
 
 const SYSCALL_SOURCE = 'syscall';
 
@@ -58,7 +58,7 @@ type Decoder<T> = (text: string) => T | undefined;
 const asString: Decoder<string> = (t) => t;
 const asBool: Decoder<boolean> = parseYamlBool;
 const asUint32: Decoder<number> = parseUint32;
-const asUint64: Decoder<number> = (t) => (/^\+?\d+$/.test(t) ? Number(t) : undefined);
+const asUint64: Decoder<number> = parseUint64;
 
 /** decode_val / decode_optional_val: a non-empty scalar under `key`, converted. */
 function decodeValue<T>(item: YNode, key: string, decode: Decoder<T>, ctx: LoadContext, optional: true): T | undefined;
@@ -420,6 +420,20 @@ function decodeExceptionEntry(val: YNode | undefined, key: string, ctx: LoadCont
   return out;
 }
 
+const INVALID_NODE_MESSAGE =
+  'invalid node; this may result from using a map iterator as a sequence iterator, or vice-versa';
+
+/** yaml-cpp's node.as<std::string>(): the scalar, "null" for null, a bad conversion otherwise. */
+function yamlCppString(node: YNode, ctx: LoadContext): string {
+  if (node.kind === 'scalar') return node.value;
+  if (node.kind === 'null') return 'null';
+  throw new RuleLoadError(
+    'LOAD_ERR_VALIDATE',
+    `yaml-cpp: error at line ${node.mark.line + 1}, column ${node.mark.column + 1}: bad conversion`,
+    LoadContext.root(ctx.name),
+  );
+}
+
 /** decode_overrides: the keys under `override` to append to and to replace, checked against the item kind. */
 function readOverrides(
   item: YMap,
@@ -430,15 +444,16 @@ function readOverrides(
   const append = new Set<string>();
   const replace = new Set<string>();
   const val = lookup(item, 'override');
-  if (val === undefined || val.kind !== 'map') return { append, replace };
+  if (val === undefined || val.kind === 'null' || val.kind === 'scalar') return { append, replace };
+  if (val.kind === 'seq') {
+    // Iterating a sequence as a map: yaml-cpp throws, Falco reports it against the whole file.
+    if (val.items.length === 0) return { append, replace };
+    throw new RuleLoadError('LOAD_ERR_VALIDATE', INVALID_NODE_MESSAGE, LoadContext.root(ctx.name));
+  }
   const overrideCtx = ctx.child(item.mark, 'overrides', '');
   for (const { key: keyNode, value } of val.entries) {
-    if (keyNode.kind !== 'scalar' || value.kind !== 'scalar') {
-      // yaml-cpp's as<std::string>() on a non-scalar
-      throw new RuleLoadError('LOAD_ERR_VALIDATE', 'bad conversion', LoadContext.root(ctx.name));
-    }
-    const key = keyNode.value;
-    const operation = value.value;
+    const key = yamlCppString(keyNode, ctx);
+    const operation = yamlCppString(value, ctx);
     const canAppend = appendable.includes(key);
     const canReplace = replaceable.includes(key);
     if (operation === 'append') {

@@ -7,10 +7,16 @@ export interface SemVer {
   patch: number;
 }
 
+/**
+ * libs reads versions with sscanf("%u.%u.%u"): leading blanks before each number are skipped and
+ * anything after the third number is ignored ("0.57.0-rc1" is 0.57.0).
+ */
 export function parseSemver(text: string): SemVer | undefined {
-  const m = /^(\d+)\.(\d+)\.(\d+)$/.exec(text.trim());
+  const m = /^\s*\+?(\d+)\.\s*\+?(\d+)\.\s*\+?(\d+)/.exec(text);
   if (!m) return undefined;
-  return { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3]) };
+  const parts = [m[1], m[2], m[3]].map(Number);
+  if (parts.some((n) => n > 0xffffffff)) return undefined;
+  return { major: parts[0]!, minor: parts[1]!, patch: parts[2]! };
 }
 
 export function formatSemver(v: SemVer): string {
@@ -26,11 +32,24 @@ export function isCompatible(have: SemVer, required: SemVer): boolean {
   return have.major === required.major && compareSemver(have, required) >= 0;
 }
 
-/** yaml-cpp's uint32 decoding of a scalar: decimal digits (with optional +), within range. */
+/**
+ * yaml-cpp's unsigned decoding of a scalar (a stream read with automatic base): decimal, 0x hex
+ * or 0-prefixed octal, optional '+', nothing but blanks after the number, within `max`.
+ */
+export function parseUnsigned(text: string, max: number): number | undefined {
+  const m = /^\+?(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)[ \t\n\r\f\v]*$/.exec(text);
+  if (!m) return undefined;
+  const digits = m[1]!;
+  const n = /^0[xX]/.test(digits) ? parseInt(digits.slice(2), 16) : digits.length > 1 && digits[0] === '0' ? parseInt(digits, 8) : Number(digits);
+  return n <= max ? n : undefined;
+}
+
 export function parseUint32(text: string): number | undefined {
-  if (!/^\+?\d+$/.test(text)) return undefined;
-  const n = Number(text);
-  return n <= 0xffffffff ? n : undefined;
+  return parseUnsigned(text, 0xffffffff);
+}
+
+export function parseUint64(text: string): number | undefined {
+  return parseUnsigned(text, Number.MAX_SAFE_INTEGER);
 }
 
 /** yaml-cpp's bool decoding: true/false, yes/no, on/off, y/n in lower, Title or UPPER case. */

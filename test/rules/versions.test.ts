@@ -105,3 +105,48 @@ describe('required_plugin_versions', () => {
     ).toEqual([{ code: 'LOAD_ERR_VALIDATE', message: "Defined multiple alternative version requirements for plugin 'container'" }]);
   });
 });
+
+describe('version and number decoding as yaml-cpp and libs do it', () => {
+  it('reads integer engine versions with automatic base', () => {
+    expect(load('- required_engine_version: 0x1A\n').ruleset!.requiredEngineVersion).toBe('0.26.0');
+    expect(load('- required_engine_version: 010\n').ruleset!.requiredEngineVersion).toBe('0.8.0');
+  });
+
+  it('ignores text after a semver, as sscanf does', () => {
+    expect(load('- required_engine_version: 0.57.0-rc1\n').ruleset!.requiredEngineVersion).toBe('0.57.0');
+  });
+
+  it('reads capture durations as unsigned numbers', () => {
+    const l = load(ruleYaml('r', 'evt.type = open', '  capture: true\n  capture_duration: 5000\n'));
+    expect([l.ruleset!.rules[0]!.capture, l.ruleset!.rules[0]!.captureDuration]).toEqual([true, 5000]);
+    expect(onlyError(load(ruleYaml('r', 'evt.type = open', '  capture_duration: -1\n'))).message).toBe("Can't decode YAML scalar value");
+  });
+
+  it('replaces capture settings with override', () => {
+    const l = load(`${ruleYaml('r')}- rule: r\n  capture: true\n  capture_duration: 10\n  override:\n    capture: replace\n    capture_duration: replace\n`);
+    expect([l.ruleset!.rules[0]!.capture, l.ruleset!.rules[0]!.captureDuration]).toEqual([true, 10]);
+  });
+});
+
+describe('override values as yaml-cpp converts them', () => {
+  it('reads a null operation as the text null', () => {
+    expect(onlyError(load('- list: l\n  items: [a]\n  override:\n    items: ~\n')).message).toBe(
+      "Invalid override operation for key 'items': 'null'. Allowed values are: append replace ",
+    );
+  });
+
+  it('reports a non-scalar operation as a bad conversion against the file', () => {
+    expect(onlyError(load('- list: l\n  items: [a]\n  override:\n    items: [append]\n'))).toEqual({
+      code: 'LOAD_ERR_VALIDATE',
+      message: 'yaml-cpp: error at line 4, column 12: bad conversion',
+      where: 'In rules content: (rules.yaml:0:0)\n',
+    });
+  });
+
+  it('ignores a scalar override and rejects a sequence', () => {
+    expect(errorsOf(load('- list: l\n  items: [a]\n  override: append\n'))).toEqual([]);
+    expect(onlyError(load('- list: l\n  items: [a]\n  override: [items]\n')).message).toBe(
+      'invalid node; this may result from using a map iterator as a sequence iterator, or vice-versa',
+    );
+  });
+});
