@@ -7,11 +7,15 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { PriorityName as ConfigPriority, SakerConfig } from '../config/keys.js';
 import { applyRuleSelection, matchesWildcard } from '../config/rule-selection.js';
-import { defaultLanguage } from '../rules/default-language.js';
-import { checkPluginRequirements, RulesLoader, type RulesSource } from '../rules/loader.js';
-import { formatResultText } from '../rules/report.js';
-import type { RuleSet } from '../rules/ruleset.js';
-import { priorityLevel } from '../rules/versions.js';
+import {
+  checkPluginRequirements,
+  defaultLanguage,
+  formatResultText,
+  priorityLevel,
+  RulesLoader,
+  type RuleSet,
+  type RulesSource,
+} from '../rules/index.js';
 import type { Logger } from './logger.js';
 
 export class RulesStageError extends Error {}

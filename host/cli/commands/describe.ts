@@ -8,7 +8,7 @@ import { parseCondition } from '../../condition/parser.js';
 import { walkExpr } from '../../condition/walk.js';
 import { SYSCALL_EVENT_TYPES } from '../../events/event_types.js';
 import { parseOutputTemplate } from '../../output/template.js';
-import type { ResolvedList, ResolvedMacro, ResolvedRule, RuleSet } from '../../rules/ruleset.js';
+import type { ResolvedList, ResolvedMacro, ResolvedRule, RuleSet } from '../../rules/index.js';
 import { formatRulesAsText } from '../describe-text.js';
 import { dumpJson } from '../json.js';
 

@@ -2,10 +2,14 @@
 // set (later files see earlier ones), and loading goes on after a failed file. stdout gets the
 // text summary (or {"falco_load_results": [...]} with json_output); warnings of files that are
 // otherwise fine are logged; with -L/-l the description follows when all files are valid.
-import { defaultLanguage } from '../../rules/default-language.js';
-import { checkPluginRequirements, RulesLoader } from '../../rules/loader.js';
-import { formatValidationReport, resultToJson } from '../../rules/report.js';
-import type { FileLoadResult } from '../../rules/result.js';
+import {
+  checkPluginRequirements,
+  defaultLanguage,
+  formatValidationReport,
+  resultToJson,
+  RulesLoader,
+  type FileLoadResult,
+} from '../../rules/index.js';
 import { dumpJson } from '../json.js';
 import type { Logger } from '../logger.js';
 import { readRulesFiles, rulesFileValidation, RulesStageError } from '../rules-stage.js';
