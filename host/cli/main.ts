@@ -9,7 +9,7 @@ import { ConfigReadError, loadConfig, type LoadedConfig } from '../config/load.j
 import { runWithoutCapture } from './commands/run.js';
 import { listFields, isKnownSource } from './commands/list-fields.js';
 import { validateRulesFiles } from './commands/validate.js';
-import { describeRules } from './commands/describe.js';
+import { describeRules, type DescribeWhat } from './commands/describe.js';
 import { supportJson } from './commands/support.js';
 import { dumpJson } from './json.js';
 import { Logger } from './logger.js';
@@ -144,6 +144,12 @@ function enabledSources(opts: CliOptions): string[] {
   return enabled;
 }
 
+/** `-l RULE` wins over `-L`, as in Falco. */
+function describeRequest(opts: CliOptions): DescribeWhat | undefined {
+  if (opts.describeRule !== '') return { rule: opts.describeRule };
+  return opts.describeAllRules ? { all: true } : undefined;
+}
+
 async function steps(argv: string[], io: CliIo, logger: Logger): Promise<number | 'restart'> {
   const opts = parseOptions(argv);
   const loaded = loadConfigStep(argv, opts, io, logger);
@@ -181,7 +187,7 @@ async function steps(argv: string[], io: CliIo, logger: Logger): Promise<number 
     const res = validateRulesFiles(opts.validateFiles, {
       jsonOutput: config.jsonOutput,
       logger,
-      describe: opts.describeAllRules ? { all: true } : opts.describeRule !== '' ? { rule: opts.describeRule } : undefined,
+      describe: describeRequest(opts),
     });
     io.stdout(res.stdout);
     if (!res.successful) throw new Fatal(res.summary);
@@ -190,8 +196,9 @@ async function steps(argv: string[], io: CliIo, logger: Logger): Promise<number 
 
   const rules = loadConfiguredRules({ config, rulesPaths: opts.rulesFiles, logger });
 
-  if (opts.describeAllRules || opts.describeRule !== '') {
-    io.stdout(describeRules(rules.loaded, opts.describeAllRules ? { all: true } : { rule: opts.describeRule }, config.jsonOutput));
+  const describe = describeRequest(opts);
+  if (describe) {
+    io.stdout(describeRules(rules.loaded, describe, config.jsonOutput));
     return 0;
   }
 

@@ -260,6 +260,12 @@ describe('-L and -l', () => {
     expect(doc.macros).toBeUndefined();
   });
 
+  it('lets -l win over -L, as Falco does', async () => {
+    const r = await run(['-r', GOOD, '-L', '-l', 'CLI Test Etc Opened']);
+    expect(r.stdout).not.toContain('CLI Test Shell Spawned');
+    expect(r.stdout).toContain('CLI Test Etc Opened');
+  });
+
   it('fails for a rule that is not loaded', async () => {
     const r = await run(['-r', GOOD, '-l', 'No Such Rule']);
     expect(r.code).toBe(1);
