@@ -85,6 +85,28 @@ const GLIBC_CASES: [string, string, boolean, boolean][] = [
   ["*[!0-9]", "abc7", false, false],
   ["[*]", "*", false, true],
   ["[?]", "x", false, false],
+  ["[a-c]", "a", false, true],
+  ["[a-c]", "c", false, true],
+  ["[a-c]", "d", false, false],
+  ["[a-c]", "`", false, false],
+  ["[A-C]", "c", true, true],
+  ["[a-c]", "C", true, true],
+  ["[!a-c]", "c", false, false],
+  ["[!a-c]", "d", false, true],
+  ["[--0]", "-", false, true],
+  ["[--0]", "/", false, true],
+  ["[--0]", "0", false, true],
+  ["[--0]", "1", false, false],
+  ["[a-a]", "a", false, true],
+  ["[%--]", ",", false, true],
+  ["[\\a-\\c]", "c", false, true],
+  ["[a-\\]]", "]", false, false],
+  ["[[.a.]-c]", "c", false, true],
+  ["[a-[.c.]]", "c", false, true],
+  ["[a-[.c.]]", "d", false, false],
+  ["[]-a]", "^", false, true],
+  ["[]-a]", "b", false, false],
+  ["[a-]]", "]", false, false],
 ];
 
 let rt: Runtime;
@@ -122,7 +144,8 @@ describe('glob / iglob (engine-as/glob.ts)', () => {
 
 // Random patterns built from the characters that matter to fnmatch, checked against the reference.
 const PATTERN_ATOMS = ['a', 'b', 'A', 'z', '-', ']', '[', '!', '^', '\\', '*', '?', ':', '.', '=', '/',
-  '[:alpha:]', '[:upper:]', '[:foo:]', '[=a=]', '[.a.]', '[.ab.]', 'é', '0'];
+  '[:alpha:]', '[:upper:]', '[:foo:]', '[=a=]', '[.a.]', '[.ab.]', 'é', '0',
+  '[a-b]', '[!a-z]', '[A-Z]', '[b-', '-a]', '[]', '[!'];
 const SUBJECT_ATOMS = ['a', 'b', 'A', 'z', 'Z', '-', ']', '[', '!', '\\', '/', ':', '.', '=', '0', 'é', 'ab'];
 
 describe('glob differential against the fnmatch reference', () => {

@@ -66,13 +66,13 @@ export function evFdName(i: u32): void { emit(B.eventAt(i) + A.EVENT_FD_NAME); }
 /** Process field `offset` of the n-th ancestor of event i's process; len -1 if no such process. */
 export function ancestorStr(i: u32, n: u32, offset: u32): void {
   const p = B.evProc(B.eventAt(i));
-  const q = p == 0 ? 0 : B.procAncestor(p, n);
+  const q: usize = p == 0 ? <usize>0 : B.procAncestor(p, n);
   if (q == 0) { outPtr = 0; outLen = -1; return; }
   emit(q + offset);
 }
 export function ancestorPid(i: u32, n: u32): i32 {
   const p = B.evProc(B.eventAt(i));
-  const q = p == 0 ? 0 : B.procAncestor(p, n);
+  const q: usize = p == 0 ? <usize>0 : B.procAncestor(p, n);
   return q == 0 ? -1 : B.procI32(q, A.PROCESS_PID);
 }
 export function procLoginuid(i: u32): i64 { return load<i64>(B.evProc(B.eventAt(i)), A.PROCESS_LOGINUID); }
