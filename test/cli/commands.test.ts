@@ -484,3 +484,19 @@ describe.skipIf(!sharedAvailable)('upstream Falco rules', () => {
     expect(doc.required_plugin_versions.map((p) => p.name)).toContain('container');
   });
 });
+
+describe.skipIf(!sharedAvailable)("Falco's shipped falco.yaml", () => {
+  const falcoYaml = sharedPath('falco-config', 'falco.yaml');
+
+  it('is accepted as is and validates clean', async () => {
+    const r = await run(['-c', falcoYaml, '-r', GOOD, '--dry-run']);
+    expect(r.code).toBe(0);
+    expect(logLines(r.stderr)).toContain(`   ${falcoYaml} | schema validation: ok`);
+  });
+
+  it('drops its missing /etc/falco rules paths, as Falco does, and then has no rules file', async () => {
+    const r = await run(['-c', falcoYaml, '--dry-run', '-o', 'config_files=']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('Error: You must specify at least one rules file/directory via -r or a rules_file entry in falco.yaml');
+  });
+});
