@@ -47,6 +47,12 @@ export interface HarnessExports {
   sessionLeaderName(i: number): void;
   containerStr(i: number, offset: number): void;
   mountDest(i: number, k: number): void;
+  cmpI64(op: number, a: bigint, b: bigint): number;
+  cmpU64(op: number, a: bigint, b: bigint): number;
+  nsetNew(): number;
+  nsetAdd(h: number, v: bigint): void;
+  nsetHas(h: number, v: bigint): number;
+  nsetSize(h: number): number;
 }
 
 export const HARNESS_ENTRY = 'test/engine/as/harness.ts';

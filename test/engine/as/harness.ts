@@ -7,6 +7,7 @@ import { glob as globFn, iglob as iglobFn } from '../../../engine-as/glob';
 import { StrSet } from '../../../engine-as/strset';
 import { PathPrefixSet } from '../../../engine-as/pmatch';
 import * as A from '../../../engine-as/abi_generated';
+import { cmpI64 as cmpI64Fn, cmpU64 as cmpU64Fn, U64Set } from '../../../engine-as/numeric';
 
 export function alloc(len: u32): usize {
   return heap.alloc(len == 0 ? 1 : len);
@@ -92,3 +93,12 @@ export function mountDest(i: u32, k: u32): void {
   if (c == 0 || k >= B.containerMountCount(c)) { outPtr = 0; outLen = -1; return; }
   emit(B.containerMount(c, k) + A.MOUNT_DEST);
 }
+
+// ---- numeric ----
+export function cmpI64(op: u32, a: i64, b: i64): bool { return cmpI64Fn(op, a, b); }
+export function cmpU64(op: u32, a: u64, b: u64): bool { return cmpU64Fn(op, a, b); }
+const nsets: U64Set[] = [];
+export function nsetNew(): i32 { nsets.push(new U64Set()); return nsets.length - 1; }
+export function nsetAdd(h: i32, v: u64): void { nsets[h].add(v); }
+export function nsetHas(h: i32, v: u64): bool { return nsets[h].has(v); }
+export function nsetSize(h: i32): i32 { return nsets[h].size; }
