@@ -52,7 +52,7 @@ export interface OptionSpec {
 /** Falco 0.44's option table (same names, value kinds and order); the help text is Saker's. */
 export const OPTION_SPECS: readonly OptionSpec[] = [
   { short: 'h', long: 'help', kind: 'bool', target: 'help', help: 'Print this help list and exit.' },
-  { short: 'c', kind: 'string', target: 'configFile', valueName: '<path>', help: 'Configuration file. Without it Saker reads /etc/saker/saker.yaml, or runs on its embedded defaults when that file does not exist. A falco.yaml is accepted as is.' },
+  { short: 'c', kind: 'string', target: 'configFile', valueName: '<path>', help: 'Configuration file. Without it Saker reads /etc/saker/saker.yaml (or $SAKER_CONFIG_PATH), or runs on its embedded defaults when that file does not exist. A falco.yaml is accepted as is.' },
   { long: 'config-schema', kind: 'bool', target: 'printConfigSchema', help: 'Print the JSON schema of the configuration and exit.' },
   { long: 'rule-schema', kind: 'bool', target: 'printRuleSchema', help: 'Print the JSON schema of rules files and exit.' },
   { long: 'disable-source', kind: 'strings', target: 'disableSources', valueName: '<event_source>', help: "Turn off an event source (repeatable). The only source is 'syscall'; it cannot be mixed with --enable-source." },

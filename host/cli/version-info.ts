@@ -2,6 +2,7 @@
 // no falcosecurity/libs, plugin API or kernel driver, so those report `none`; the engine version
 // is the one rules files gate on.
 import { arch } from 'node:os';
+import { BUILTIN_PLUGINS } from '../rules/index.js';
 import { ENGINE_VERSION, SAKER_VERSION } from '../version.js';
 
 export const NOT_APPLICABLE = 'none';
@@ -28,8 +29,11 @@ export function versionsInfo(): VersionsInfo {
   };
 }
 
-/** Falco's as_json() keys; `engine_version` is the minor number alone, as Falco keeps it for falcoctl. */
-export function versionsJson(info: VersionsInfo): Record<string, string> {
+/**
+ * Falco's as_json() keys; `engine_version` is the minor number alone, as Falco keeps it for
+ * falcoctl, and `plugin_versions` names the plugins built into Saker.
+ */
+export function versionsJson(info: VersionsInfo): Record<string, string | Record<string, string>> {
   return {
     default_driver_version: info.defaultDriverVersion,
     driver_api_version: info.driverApiVersion,
@@ -39,6 +43,7 @@ export function versionsJson(info: VersionsInfo): Record<string, string> {
     falco_version: info.sakerVersion,
     libs_version: info.libsVersion,
     plugin_api_version: info.pluginApiVersion,
+    plugin_versions: Object.fromEntries(BUILTIN_PLUGINS.map((p) => [p.name, p.version])),
   };
 }
 

@@ -113,8 +113,9 @@ describe('--help and --version', () => {
 
   it('prints versions as JSON with json_output', async () => {
     const r = await run(['--version', '-o', 'json_output=true']);
-    const v = JSON.parse(r.stdout) as Record<string, string>;
+    const v = JSON.parse(r.stdout) as Record<string, unknown>;
     expect(v.engine_version).toBe('62');
+    expect(v.plugin_versions).toEqual({ container: expect.stringMatching(/^\d+\.\d+\.\d+$/) });
     expect(v.engine_version_semver).toBe('0.62.0');
     expect(Object.keys(v)).toEqual([...Object.keys(v)].sort());
   });
@@ -386,7 +387,7 @@ describe('--support', () => {
     const r = await run(['-c', cfg, '--support']);
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout) as Record<string, unknown> & {
-      engine_info: Record<string, string>;
+      engine_info: Record<string, unknown>;
       rules_files: { name: string; variants: { content: string }[] }[];
       system_info: Record<string, string>;
     };
