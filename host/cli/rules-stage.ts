@@ -77,17 +77,18 @@ export function readRulesFiles(files: readonly string[]): RulesSource[] {
 }
 
 /**
- * The word Falco logs after each rules file: `ok` when the file has a rules file's shape (YAML
- * documents that are lists of maps), `failed` otherwise.
+ * The schema-validation word Falco logs after each rules file: `ok` when the file has a rules
+ * file's shape (YAML documents that are lists of maps), else the validator's `failed for ...`.
  */
 export function rulesFileValidation(content: string): string {
-  const docs = parseAllDocuments(content);
-  if (!Array.isArray(docs)) return 'failed';
-  for (const doc of docs) {
+  const mismatch = "Value type not permitted by 'type' constraint.";
+  for (const doc of parseAllDocuments(content)) {
     if (doc.errors.length > 0) return 'failed';
     const js: unknown = doc.toJS();
     if (js === null || js === undefined) continue;
-    if (!Array.isArray(js) || !js.every((item) => item !== null && typeof item === 'object' && !Array.isArray(item))) return 'failed';
+    if (!Array.isArray(js)) return `failed for <root>: ${mismatch}`;
+    const bad = js.findIndex((item) => item === null || typeof item !== 'object' || Array.isArray(item));
+    if (bad !== -1) return `failed for <root>[${bad}]: ${mismatch}`;
   }
   return 'ok';
 }

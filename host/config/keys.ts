@@ -48,17 +48,14 @@ interface ScalarKey<T> {
   key: string;
   read: Reader<T>;
   fallback: T;
-  /** What the validation message says the value should be. */
-  expect: string;
 }
 
-const bool = (key: string, fallback: boolean): ScalarKey<boolean> => ({ key, read: toBool, fallback, expect: 'a boolean' });
-const text = (key: string, fallback: string): ScalarKey<string> => ({ key, read: toText, fallback, expect: 'a string' });
+const bool = (key: string, fallback: boolean): ScalarKey<boolean> => ({ key, read: toBool, fallback });
+const text = (key: string, fallback: string): ScalarKey<string> => ({ key, read: toText, fallback });
 const uint = (key: string, fallback: number): ScalarKey<number> => ({
   key,
   read: (n) => toInteger(n, { unsigned: true, max: 0xffffffff }),
   fallback,
-  expect: 'an unsigned integer',
 });
 
 /** Defaults are Falco's built-in ones (what Falco uses when falco.yaml omits a key). */
@@ -84,7 +81,7 @@ export const SCALAR_KEYS = {
   engineKind: text('engine.kind', 'kmod'),
   engineReplayCaptureFile: text('engine.replay.capture_file', ''),
   watchConfigFiles: bool('watch_config_files', true),
-  syscallEventDropsThreshold: { key: 'syscall_event_drops.threshold', read: toDouble, fallback: 0.1, expect: 'a number' } as ScalarKey<number>,
+  syscallEventDropsThreshold: { key: 'syscall_event_drops.threshold', read: toDouble, fallback: 0.1 } as ScalarKey<number>,
 } as const;
 
 function readScalar<T>(tree: ConfigNode, spec: ScalarKey<T>): T {
@@ -183,20 +180,27 @@ export function readConfig(tree: ConfigNode, configName: string): SakerConfig {
   };
 }
 
+/** The JSON-schema validator's location of a key: `<root>[stdout_output][enabled]`. */
+export function schemaContext(key: string): string {
+  return `<root>${key.split('.').map((k) => `[${k}]`).join('')}`;
+}
+
+const TYPE_MISMATCH = "Value type not permitted by 'type' constraint.";
+
 /**
- * Checks the keys Saker knows in one loaded file: `ok`, or Falco's `failed for <key>: <why>` form
- * for the first value that does not read as its type.
+ * Checks the keys Saker knows in one loaded file: `ok`, or the schema validator's
+ * `failed for <location>: <why>` for the first value that does not read as its type.
  */
 export function validateConfigFile(tree: ConfigNode): string {
-  if (tree !== null && (typeof tree !== 'object' || Array.isArray(tree))) return 'failed for <root>: the document must be a map';
+  if (tree !== null && (typeof tree !== 'object' || Array.isArray(tree))) return `failed for <root>: ${TYPE_MISMATCH}`;
   for (const spec of Object.values(SCALAR_KEYS) as ScalarKey<unknown>[]) {
     const node = getAt(tree, spec.key);
     if (node === undefined || node === null) continue;
-    if (spec.read(node) === undefined) return `failed for ${spec.key}: expected ${spec.expect}`;
+    if (spec.read(node) === undefined) return `failed for ${schemaContext(spec.key)}: ${TYPE_MISMATCH}`;
   }
   for (const key of ['rules_files', 'rules_file']) {
     const node = getAt(tree, key);
-    if (node !== undefined && node !== null && toStringList(node) === undefined) return `failed for ${key}: expected a list of paths`;
+    if (node !== undefined && node !== null && toStringList(node) === undefined) return `failed for ${schemaContext(key)}: ${TYPE_MISMATCH}`;
   }
   return 'ok';
 }

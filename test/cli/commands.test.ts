@@ -187,6 +187,19 @@ describe('-V validate', () => {
     expect(doc.falco_load_results[1]!.warnings.map((w) => w.code)).toEqual(['LOAD_UNUSED_LIST']);
   });
 
+  it('logs a failed schema validation for a file that is not a list of items', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'saker-cli-'));
+    const mapFile = join(dir, 'map.yaml');
+    writeFileSync(mapFile, 'rules_files: [a]\n');
+    const scalarItem = join(dir, 'item.yaml');
+    writeFileSync(scalarItem, '- list: l\n  items: []\n- just text\n');
+    const r = await run(['-V', mapFile, '-V', scalarItem]);
+    expect(r.code).toBe(1);
+    const logs = logLines(r.stderr);
+    expect(logs).toContain(`   ${mapFile} | schema validation: failed for <root>: Value type not permitted by 'type' constraint.`);
+    expect(logs).toContain(`   ${scalarItem} | schema validation: failed for <root>[1]: Value type not permitted by 'type' constraint.`);
+  });
+
   it('fails on an unreadable file with Falco message', async () => {
     const r = await run(['-V', '/nonexistent/rules.yaml']);
     expect(r.code).toBe(1);

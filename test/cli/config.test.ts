@@ -68,7 +68,10 @@ describe('typed config', () => {
   it('falls back to the default when a value does not convert, and validation says why', () => {
     const tree = parseConfigYaml('json_output: maybe\n');
     expect(readConfig(tree, 'f.yaml').jsonOutput).toBe(false);
-    expect(validateConfigFile(tree)).toBe('failed for json_output: expected a boolean');
+    expect(validateConfigFile(tree)).toBe("failed for <root>[json_output]: Value type not permitted by 'type' constraint.");
+    expect(validateConfigFile(parseConfigYaml('stdout_output: {enabled: 2}'))).toBe(
+      "failed for <root>[stdout_output][enabled]: Value type not permitted by 'type' constraint.",
+    );
     expect(validateConfigFile(parseConfigYaml('json_output: yes\n'))).toBe('ok');
   });
 
