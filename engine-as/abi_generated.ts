@@ -63,7 +63,7 @@ export const EVT_FD_HAS_NUM: u32 = 512;
 export const EVT_FLAGS_KNOWN: u32 = 1023;
 
 // Process record
-export const PROCESS_SIZE: u32 = 200;
+export const PROCESS_SIZE: u32 = 208;
 export const PROCESS_PID: u32 = 0;
 export const PROCESS_TID: u32 = 4;
 export const PROCESS_PPID: u32 = 8;
@@ -96,6 +96,7 @@ export const PROCESS_USER_NAME: u32 = 168;
 export const PROCESS_GROUP_NAME: u32 = 176;
 export const PROCESS_LOGIN_NAME: u32 = 184;
 export const PROCESS_CONTAINER_ID: u32 = 192;
+export const PROCESS_ARGV: u32 = 200;
 export const PROC_EXE_FROM_MEMFD: u32 = 1;
 export const PROC_EXE_UPPER_LAYER: u32 = 2;
 export const PROC_EXE_WRITABLE: u32 = 4;

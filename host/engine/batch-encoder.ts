@@ -64,10 +64,14 @@ export interface ProcessInput {
   exepath?: Str;
   /** Defaults to name + ' ' + args (libs' proc.cmdline), sharing the args bytes. */
   cmdline?: Str;
-  /** proc.args: the arguments joined by spaces (an array is joined here). */
+  /**
+   * proc.args: the arguments after argv[0]. An array is joined by spaces (and also kept one by one
+   * for proc.args[N]); a string is taken as the joined form and split on spaces for proc.args[N].
+   */
   args?: Str | string[];
   cwd?: Str;
-  env?: Str | string[];
+  /** NAME=value entries. */
+  env?: string[] | null;
   userName?: Str;
   groupName?: Str;
   loginName?: Str;
@@ -183,6 +187,11 @@ function checkInt(what: string, v: number, min: number, max: number): number {
 export function encodeBatch(events: readonly EventInput[], options: EncodeOptions = {}): Uint8Array {
   const arena = new StringArena();
   const str = (s: Str): Ref => (s === null || s === undefined ? MISSING_REF : arena.addString(s));
+  // NUL-separated lists: stored verbatim (not cut at the first NUL).
+  const bytesRef = (s: string): Ref => {
+    const b = textEncoder.encode(s);
+    return [arena.addBytes(b), b.length];
+  };
 
   const procIndex = new Map<ProcessInput, number>();
   const procs: EncodedProcess[] = [];
@@ -236,7 +245,8 @@ export function encodeBatch(events: readonly EventInput[], options: EncodeOption
       rec.parent = q.parent ? procIndex.get(q.parent)! : NONE_INDEX;
       rec.container = q.container ? addContainer(q.container) : NONE_INDEX;
       const args = Array.isArray(q.args) ? q.args.join(' ') : q.args;
-      const env = Array.isArray(q.env) ? q.env.join(' ') : q.env;
+      const argv = Array.isArray(q.args) ? q.args : typeof q.args === 'string' ? (q.args === '' ? [] : q.args.split(' ')) : null;
+      const env = q.env ? nulTerminated(q.env) : q.env;
       const refs = rec.refs;
       refs.set(PROCESS.name, str(q.name));
       refs.set(PROCESS.exe, str(q.exe));
@@ -246,7 +256,8 @@ export function encodeBatch(events: readonly EventInput[], options: EncodeOption
         refs.set(PROCESS.args, str(args));
       } else if (q.name !== null && q.name !== undefined) {
         // proc.cmdline = name [+ ' ' + args]; args then points into the cmdline bytes.
-        const hasArgs = args !== null && args !== undefined && args.length > 0;
+        // libs appends ' ' + arg for every argument, so one empty argument still adds a space.
+        const hasArgs = argv !== null && argv.length > 0;
         const cmd = hasArgs ? `${q.name} ${args}` : q.name;
         const cmdRef = str(cmd);
         refs.set(PROCESS.cmdline, cmdRef);
@@ -261,7 +272,8 @@ export function encodeBatch(events: readonly EventInput[], options: EncodeOption
         refs.set(PROCESS.args, str(args));
       }
       refs.set(PROCESS.cwd, str(q.cwd));
-      refs.set(PROCESS.env, str(env));
+      refs.set(PROCESS.env, env === null || env === undefined ? MISSING_REF : bytesRef(env));
+      refs.set(PROCESS.argv, argv === null ? MISSING_REF : bytesRef(nulTerminated(argv)));
       refs.set(PROCESS.userName, str(q.userName));
       refs.set(PROCESS.groupName, str(q.groupName));
       refs.set(PROCESS.loginName, str(q.loginName));
@@ -472,6 +484,14 @@ export function encodeBatch(events: readonly EventInput[], options: EncodeOption
 
   arena.writeTo(buf, stringsOff);
   return buf;
+}
+
+/** Each entry cut at its first NUL and followed by one NUL (the /proc/PID/cmdline form). */
+function nulTerminated(items: readonly string[]): string {
+  return items.map((s) => {
+    const i = s.indexOf('\0');
+    return `${i >= 0 ? s.slice(0, i) : s}\0`;
+  }).join('');
 }
 
 function defaultFamily(type: FdTypeName | undefined): SockFamilyName {

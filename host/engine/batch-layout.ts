@@ -71,7 +71,7 @@ export const EVT_FD_HAS_NUM = 1 << 9;
 export const EVT_FLAGS_KNOWN = (1 << 10) - 1;
 
 export const PROCESS = {
-  size: 200,
+  size: 208,
   pid: 0, // i32
   tid: 4, // i32
   ppid: 8, // i32
@@ -99,11 +99,12 @@ export const PROCESS = {
   cmdline: 136,
   args: 144,
   cwd: 152,
-  env: 160,
+  env: 160, // NAME=value entries, each followed by a NUL byte (proc.env joins them with spaces)
   userName: 168,
   groupName: 176,
   loginName: 184,
   containerId: 192,
+  argv: 200, // the arguments (argv[1..]), each followed by a NUL byte, for proc.args[N]
 } as const;
 
 export const PROC_EXE_FROM_MEMFD = 1 << 0;

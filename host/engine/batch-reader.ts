@@ -48,7 +48,7 @@ export interface DecodedProcess {
   startTs: bigint; exeInoCtime: bigint; exeInoMtime: bigint;
   exeFromMemfd: boolean; exeUpperLayer: boolean; exeWritable: boolean;
   name: string | null; exe: string | null; exepath: string | null; cmdline: string | null;
-  args: string | null; cwd: string | null; env: string | null; userName: string | null;
+  args: string | null; argv: string[] | null; cwd: string | null; env: string[] | null; userName: string | null;
   groupName: string | null; loginName: string | null; containerId: string | null;
   parent: number | null; sessionLeader: number | null; container: number | null;
 }
@@ -86,6 +86,11 @@ export function readBatch(bytes: Uint8Array): DecodedBatch {
   const str = (at: number): string | null => {
     const b = raw(at);
     return b === null ? null : decoder.decode(b);
+  };
+  // Lists of NUL-terminated entries.
+  const list = (at: number): string[] | null => {
+    const s = str(at);
+    return s === null ? null : s.split('\0').slice(0, -1);
   };
   const idx = (at: number): number | null => (u32(at) === NONE_INDEX ? null : u32(at));
   const familyName = (v: number): SockFamilyName =>
@@ -158,7 +163,7 @@ export function readBatch(bytes: Uint8Array): DecodedBatch {
       exeWritable: (flags & PROC_EXE_WRITABLE) !== 0,
       name: str(at + PROCESS.name), exe: str(at + PROCESS.exe), exepath: str(at + PROCESS.exepath),
       cmdline: str(at + PROCESS.cmdline), args: str(at + PROCESS.args), cwd: str(at + PROCESS.cwd),
-      env: str(at + PROCESS.env), userName: str(at + PROCESS.userName), groupName: str(at + PROCESS.groupName),
+      env: list(at + PROCESS.env), argv: list(at + PROCESS.argv), userName: str(at + PROCESS.userName), groupName: str(at + PROCESS.groupName),
       loginName: str(at + PROCESS.loginName), containerId: str(at + PROCESS.containerId),
       parent: idx(at + PROCESS.parent), sessionLeader: idx(at + PROCESS.sessionLeader),
       container: idx(at + PROCESS.container),

@@ -125,7 +125,7 @@ export function validateBatch(bytes: Uint8Array): BatchLayout {
   const procRefs: [number, string][] = [
     [PROCESS.name, 'name'], [PROCESS.exe, 'exe'], [PROCESS.exepath, 'exepath'], [PROCESS.cmdline, 'cmdline'],
     [PROCESS.args, 'args'], [PROCESS.cwd, 'cwd'], [PROCESS.env, 'env'], [PROCESS.userName, 'user name'],
-    [PROCESS.groupName, 'group name'], [PROCESS.loginName, 'login name'], [PROCESS.containerId, 'container id'],
+    [PROCESS.groupName, 'group name'], [PROCESS.loginName, 'login name'], [PROCESS.containerId, 'container id'], [PROCESS.argv, 'argv'],
   ];
   for (let i = 0; i < processes.count; i++) {
     const at = processes.offset + i * PROCESS.size;

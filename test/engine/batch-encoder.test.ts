@@ -52,6 +52,9 @@ describe('encodeBatch / readBatch round trip', () => {
     expect([sshd.name, init.name, init.parent]).toEqual(['sshd', 'systemd', null]);
     expect(init.cmdline).toBe('systemd'); // no args: cmdline is the name alone
     expect(init.args).toBe('');
+    expect(init.argv).toEqual([]);
+    expect(bash.argv).toEqual(['-c', 'cat /etc/shadow']); // proc.args[N] keeps the spaces inside arguments
+    expect(bash.env).toEqual(['HOME=/root', 'TERM=xterm']);
     const c = batch.containers[cat.container!]!;
     expect(c).toMatchObject({ id: '3ad7b26ded6d', imageRepository: 'nginx', privileged: false, startTs: 1_700_000_000_000_000_000n });
     expect(c.mounts.map((m) => [m.dest, m.rw])).toEqual([['/var/run/docker.sock', true], ['/usr/share/nginx/html', false]]);
@@ -60,7 +63,11 @@ describe('encodeBatch / readBatch round trip', () => {
   it('distinguishes missing strings from empty ones', () => {
     const p: ProcessInput = { pid: 5, name: 'x', exe: '', cwd: null };
     const b = readBatch(encodeBatch([{ type: 'open', proc: p, fd: { name: '' } }]));
-    expect(b.processes[0]).toMatchObject({ exe: '', cwd: null, exepath: null, args: null, cmdline: 'x' });
+    expect(b.processes[0]).toMatchObject({ exe: '', cwd: null, exepath: null, args: null, argv: null, env: null, cmdline: 'x' });
+    const q = readBatch(encodeBatch([{ type: 'open', proc: { pid: 6, name: 'y', args: ['', 'a b'], env: [] } }])).processes[0]!;
+    expect(q).toMatchObject({ args: ' a b', argv: ['', 'a b'], env: [], cmdline: 'y  a b' });
+    const r = readBatch(encodeBatch([{ type: 'open', proc: { pid: 7, name: 'z', args: [''] } }])).processes[0]!;
+    expect(r).toMatchObject({ args: '', argv: [''], cmdline: 'z ' });
     expect(b.events[0]!.fd).toMatchObject({ name: '', nameraw: null, num: null, type: 'unknown' });
   });
 

@@ -17,7 +17,7 @@ export function sampleEvents(): EventInput[] {
     loginuid: 1000, capEffective: 0xffff_ffff_ffff_ffffn, capPermitted: 0x1ffffffffffn, startTs: 1_700_000_000_123_456_789n,
     exeInoCtime: 1_600_000_000_000_000_000n, exeInoMtime: 1_600_000_000_000_000_001n,
     name: 'bash', exe: '/bin/bash', exepath: '/usr/bin/bash', args: ['-c', 'cat /etc/shadow'], cwd: '/root/',
-    env: 'HOME=/root', userName: 'alice', groupName: 'alice', loginName: 'alice', containerId: '3ad7b26ded6d',
+    env: ['HOME=/root', 'TERM=xterm'], userName: 'alice', groupName: 'alice', loginName: 'alice', containerId: '3ad7b26ded6d',
     container, parent: sshd, exeWritable: true,
   };
   bash.sessionLeader = bash;
