@@ -4,6 +4,7 @@
 // bare when the parser would read them back unchanged and double-quoted (with escapes) otherwise.
 // Parsing the output gives back the same tree, positions and quoting aside.
 import type { Expr, ValueExpr } from './ast.js';
+import { rawByteAt } from './bytes.js';
 import { isBareFieldArgByte, isBareStringByte, scanHexNumber, scanNumber } from './lexer.js';
 
 export function formatCondition(e: Expr): string {
@@ -62,14 +63,18 @@ function formatArg(arg: string | undefined): string {
   return `[${isAll(arg, isBareFieldArgByte) ? arg : quote(arg)}]`;
 }
 
-/** True for a non-empty string whose every byte passes `accept` (all tested bytes are ASCII). */
+/**
+ * True for a non-empty string whose every byte passes `accept` (all tested bytes are ASCII).
+ * Control characters and raw (non-UTF-8) bytes are never written bare: they read better escaped,
+ * and a NUL byte would end libs' scan of a quoted string.
+ */
 function isAll(s: string, accept: (c: number) => boolean): boolean {
   if (s.length === 0) return false;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    // Non-ASCII characters are never among the excluded bytes; backspace is allowed bare but
-    // reads better escaped.
-    if (c < 0x80 && (c === 0x08 || !accept(c))) return false;
+    if (c < 0x20 || c === 0x7f || rawByteAt(s, i) !== undefined) return false;
+    // Non-ASCII characters are never among the excluded bytes.
+    if (c < 0x80 && !accept(c)) return false;
   }
   return true;
 }
@@ -84,13 +89,20 @@ const ESCAPES: Record<string, string> = {
   '\t': '\\t',
 };
 
+/** What quote() escapes: the characters above, other control characters, and raw-byte code units. */
+const NEEDS_ESCAPE = /[\\"\x00-\x1f\x7f]|(?<![\uD800-\uDBFF])[\uDC80-\uDCFF]/g;
+
+function hexEscape(byte: number): string {
+  return `\\x${byte.toString(16).padStart(2, '0')}`;
+}
+
 /**
  * A double-quoted string libs unescapes back to `value`. libs ends a quoted string at the first
  * quote not preceded by a backslash, so a final backslash is written as "\ " (which libs reads
- * as a backslash) rather than "\\".
+ * as a backslash) rather than "\\". Bytes without a short escape are written \xHH.
  */
 function quote(value: string): string {
-  let body = value.replace(/[\\"\b\f\n\r\t]/g, (c) => ESCAPES[c]!);
+  let body = value.replace(NEEDS_ESCAPE, (c) => ESCAPES[c] ?? hexEscape(rawByteAt(c, 0) ?? c.charCodeAt(0)));
   if (body.endsWith('\\\\')) body = `${body.slice(0, -2)}\\ `;
   return `"${body}"`;
 }

@@ -7,6 +7,7 @@
 // hand-written scanners (same language, leftmost-longest); they never backtrack, so lexing is
 // linear in the input.
 import type { Pos } from './ast.js';
+import { valueFromBytes } from './bytes.js';
 import { ConditionSyntaxError } from './errors.js';
 
 // Byte values the lexer tests for.
@@ -33,6 +34,7 @@ const OPEN_BRACKET = 0x5b;
 const BACKSLASH = 0x5c;
 const CLOSE_BRACKET = 0x5d;
 const UNDERSCORE = 0x5f;
+const LOWER_X = 0x78;
 
 /** What lex_blank skips: space, tab, backspace, CR, LF (not VT or FF). */
 export function isBlankByte(c: number): boolean {
@@ -54,6 +56,14 @@ function isDigit(c: number): boolean {
 
 function isHexDigit(c: number): boolean {
   return isDigit(c) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
+}
+
+/** The value of a hex digit byte, or -1. */
+function hexValue(c: number): number {
+  if (isDigit(c)) return c - ZERO;
+  if (c >= 0x41 && c <= 0x46) return c - 0x41 + 10;
+  if (c >= 0x61 && c <= 0x66) return c - 0x61 + 10;
+  return -1;
 }
 
 function isWordChar(c: number): boolean {
@@ -329,7 +339,11 @@ export class ConditionLexer {
     return false;
   }
 
-  /** unescape_str over the raw quoted token [start, end), quotes included. */
+  /**
+   * unescape_str over the raw quoted token [start, end), quotes included: \b \f \n \r \t \\ \/,
+   * the string's own quote, "\ " (a backslash) and \xHH (any byte). Bytes that are not valid UTF-8
+   * come back as raw-byte code units (see bytes.ts). Anything else is an error.
+   */
   private unescape(start: number, end: number): string {
     const b = this.bytes;
     const quote = b[start]!;
@@ -362,11 +376,20 @@ export class ConditionLexer {
           if (quote !== SINGLE_QUOTE) throw this.error('invalid \\\' escape in "-quoted string');
           out.push(SINGLE_QUOTE);
           break;
+        case LOWER_X: {
+          // \xHH: exactly two hex digits, any byte (libs 0.22; used for NUL and non-UTF-8 needles).
+          const hi = hexValue(i + 1 < end - 1 ? b[i + 1]! : -1);
+          const lo = hexValue(i + 2 < end - 1 ? b[i + 2]! : -1);
+          if (hi < 0 || lo < 0) throw this.error('unsupported string escape sequence: \\x');
+          out.push(hi * 16 + lo);
+          i += 2;
+          break;
+        }
         default:
           throw this.error(`unsupported string escape sequence: \\${this.charAt(i)}`);
       }
     }
-    return decoder.decode(Uint8Array.from(out));
+    return valueFromBytes(Uint8Array.from(out));
   }
 
   /** The whole UTF-8 character starting at byte i (for messages). */

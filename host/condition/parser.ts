@@ -14,7 +14,7 @@
 //   Modifier  ::= 'oneof' | 'anyof' | 'allof'      (an Identifier `and`/`or` after it makes it a value)
 //   List      ::= '(' (StrValue (',' StrValue)*)? ')'
 //   Transformer ::= Name '(' Arg (',' Arg)* ')' ('[' FieldArg ']')?
-//   RightTransformer ::= Transformer | 'val(' Field ')'
+//   RightTransformer ::= Transformer | 'val(' Field ')' ('[' FieldArg ']')?
 //   Arg       ::= Number | QuotedStr | '(' (ListArg (',' ListArg)*)? ')' | Transformer | Field
 //   ListArg   ::= Field | Transformer | QuotedStr | Number
 // Word operators (`contains`, `glob`, ...) must be followed by a blank; `Name(` takes no blank.
@@ -461,7 +461,11 @@ class ConditionParser {
         const field = this.parseFieldRemainder(lx.lastToken, fieldPos);
         lx.blank();
         if (!lx.str(')')) throw lx.error("expected a ')' token closing the transformer");
-        return { kind: 'transformer', transformer, values: [field], pos };
+        // libs 0.22 reads `val(f)[arg]` and leaves it to the compiler to refuse the argument.
+        const node: TransformerExpr = { kind: 'transformer', transformer, values: [field], pos };
+        const arg = this.parseFieldArg();
+        if (arg !== undefined) node.arg = arg;
+        return node;
       }
       if (lx.strList(TRANSFORMERS)) {
         lx.blank();

@@ -26,7 +26,7 @@ const INTERESTING = [
 const TOKENS = [
   'and', 'or', 'not', 'not(', '(', ')', 'exists', 'in', '=', '==', '!=', '<=', 'contains', 'glob', 'pmatch',
   'oneof', 'anyof', 'allof', 'val(', 'b64(', 'join(', 'getopt(', 'proc.name', 'fd.name[1]', '"q s"', "'q'",
-  '/bin/sh', '12', '0x1f', ',',
+  '/bin/sh', '12', '0x1f', ',', '"\\x00"', "'\\xff'", '"\\x4"', 'val(fd.name)[x]',
 ];
 
 type Mutation =

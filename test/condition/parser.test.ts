@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Expr, Pos } from '../../host/condition/ast.js';
+import { hasRawBytes, valueToBytes } from '../../host/condition/bytes.js';
 import { ConditionSyntaxError } from '../../host/condition/errors.js';
 import {
   FALCO_CONDITION_MAX_DEPTH,
@@ -177,12 +178,54 @@ describe('quoted strings and escapes', () => {
     expect(rhs('x.y = "bad escape \\ "')).toEqual({ value: 'bad escape \\', quoted: true });
   });
 
-  it('rejects the other quote escaped, and unknown escapes such as \\x, after the closing quote', () => {
+  it('rejects the other quote escaped, and unknown escapes, after the closing quote', () => {
     expect(rejection("x.y = 'a\\\"'").reason).toBe("invalid \\\" escape in '-quoted string");
     expect(rejection('x.y = "a\\\'"').reason).toBe('invalid \\\' escape in "-quoted string');
-    const hex = rejection('x.y = "\\x41"');
-    expect(hex.reason).toBe('unsupported string escape sequence: \\x');
-    expect(hex.pos).toEqual(p(12, 1, 13));
+    const unknown = rejection('x.y = "\\q1"');
+    expect(unknown.reason).toBe('unsupported string escape sequence: \\q');
+    expect(unknown.pos).toEqual(p(11, 1, 12));
+    // No octal, \u, \X or \a escapes: only \x with two hex digits.
+    for (const [text, letter] of [['"\\0"', '0'], ['"\\u0041"', 'u'], ['"\\X41"', 'X'], ['"\\a"', 'a']] as const) {
+      expect(rejection(`x.y = ${text}`).reason, text).toBe(`unsupported string escape sequence: \\${letter}`);
+    }
+  });
+
+  it('decodes \\xHH (exactly two hex digits, either case) to that byte', () => {
+    expect(rhs('x.y = "\\x00"')).toEqual({ value: '\0', quoted: true });
+    expect(rhs("x.y = 'a\\x41\\x7e\\x7Eb'")).toEqual({ value: 'aA~~b', quoted: true });
+    // \x22 is a quote in the value but does not end the string; \x5c is a backslash, not an escape.
+    expect(rhs('x.y = "\\x22\\x5cn"')).toEqual({ value: '"\\n', quoted: true });
+    // A third hex digit is an ordinary character.
+    expect(rhs('x.y = "\\x411"')).toEqual({ value: 'A1', quoted: true });
+    // Escaped UTF-8 bytes make the character they encode.
+    expect(rhs('x.y = "\\xe2\\x98\\x83"')).toEqual({ value: '☃', quoted: true });
+  });
+
+  it('keeps bytes that are not valid UTF-8 as raw-byte code units', () => {
+    const v = rhs('x.y = "/p\\xff/q\\x90"') as { value: string };
+    expect(v.value).toBe('/p\udcff/q\udc90');
+    expect(hasRawBytes(v.value)).toBe(true);
+    expect([...valueToBytes(v.value)]).toEqual([0x2f, 0x70, 0xff, 0x2f, 0x71, 0x90]);
+    // A truncated sequence: the lead byte is raw, the ASCII after it is itself.
+    expect([...valueToBytes((rhs('x.y = "\\xe2\\x98a"') as { value: string }).value)]).toEqual([0xe2, 0x98, 0x61]);
+  });
+
+  it('rejects \\x without two hex digits, after the closing quote', () => {
+    for (const text of ['"\\x"', '"\\x4"', '"\\x4g"', '"\\xg4"', "'\\x 41'"]) {
+      const e = rejection(`x.y = ${text}`);
+      expect(e.reason, text).toBe('unsupported string escape sequence: \\x');
+      expect(e.pos.idx, text).toBe(6 + text.length);
+    }
+  });
+
+  it('decodes \\xHH in field arguments and transformer operands too', () => {
+    const e = parseCondition('x.y["\\x41"] = join("\\x2c", (a.b, "\\x00"))');
+    expect(e.kind === 'binary' && e.left.kind === 'field' && e.left.arg).toBe('A');
+    const right = e.kind === 'binary' && e.right.kind === 'transformer' ? e.right : undefined;
+    expect(right?.values[0]).toMatchObject({ kind: 'value', value: ',' });
+    expect(right?.values[1]).toMatchObject({ kind: 'transformer_list' });
+    const list = right?.values[1]?.kind === 'transformer_list' ? right.values[1].values : [];
+    expect(list[1]).toMatchObject({ kind: 'value', value: '\0' });
   });
 
   it('ends a string at the first quote not preceded by a backslash, so "a\\\\" never closes', () => {
@@ -200,11 +243,28 @@ describe('quoted strings and escapes', () => {
     expect(rejection('x.y = "abc').pos).toEqual(p(6, 1, 7));
   });
 
+  it('decodes \\xHH in list items, first or not', () => {
+    const e = parseCondition('proc.name pmatch ("\\x00")');
+    expect(e).toEqual({
+      kind: 'binary', op: 'pmatch', pos: p(0, 1, 1),
+      left: { kind: 'field', field: 'proc.name', pos: p(0, 1, 1) },
+      right: { kind: 'list', pos: p(17, 1, 18), values: [{ kind: 'value', value: '\0', quoted: true, pos: p(18, 1, 19) }] },
+    });
+    const f = parseCondition("fd.name in (a, '/p\\xff', \"\\x41\")");
+    expect(f.kind === 'binary' && f.right.kind === 'list' && f.right.values.map((v) => v.value)).toEqual(['a', '/p\udcff', 'A']);
+  });
+
   it('drops a list whose first item fails to lex, exactly like libs', () => {
-    // libs reads the first list item inside a catch-all and then expects ')'.
-    const e = parseCondition('x.y in ("\\q")');
-    expect(e.kind === 'binary' && e.right.kind === 'list' && e.right.values).toEqual([]);
+    // libs reads the first list item inside a catch-all (parse_list_value_or_transformer) and then
+    // expects ')': a bad escape there (already past the closing quote) leaves an empty list.
+    for (const text of ['x.y in ("\\q")', 'x.y in ("\\x4")', "x.y in ('a\\\"')"]) {
+      const e = parseCondition(text);
+      expect(e.kind === 'binary' && e.right.kind === 'list' && e.right.values, text).toEqual([]);
+    }
     expect(rejection('x.y in ("\\q", a)').reason).toBe("expected a ')' token");
+    // Any later item goes through no catch-all: the escape error surfaces.
+    expect(rejection('x.y in (a, "\\q")').reason).toBe('unsupported string escape sequence: \\q');
+    expect(rejection('x.y in (a, "\\x4")').reason).toBe('unsupported string escape sequence: \\x');
   });
 
   it('stops at a NUL byte the way libs reads a C string', () => {
@@ -336,6 +396,25 @@ describe('transformers', () => {
     expect(parseCondition('x.y in getopt(proc.args, "nt:")')).toMatchObject({
       right: { kind: 'transformer', transformer: 'getopt' },
     });
+  });
+
+  it('reads an argument after val(...) on the right, for the compiler to refuse', () => {
+    expect(parseCondition('fd.name = val(proc.name)[x]')).toEqual({
+      kind: 'binary', op: '=', pos: p(0, 1, 1),
+      left: { kind: 'field', field: 'fd.name', pos: p(0, 1, 1) },
+      right: {
+        kind: 'transformer', transformer: 'val', arg: 'x', pos: p(10, 1, 11),
+        values: [{ kind: 'field', field: 'proc.name', pos: p(14, 1, 15) }],
+      },
+    });
+    expect(parseCondition("x.y in val( a.b[1] )['q r']")).toMatchObject({
+      right: { kind: 'transformer', transformer: 'val', arg: 'q r', values: [{ field: 'a.b', arg: '1' }] },
+    });
+    expect(parseCondition('x.y = val(a.b) and c')).toMatchObject({ kind: 'and', children: [{ right: { transformer: 'val' } }, {}] });
+    // The argument must follow ')' directly, and be well formed.
+    expect(rejection('x.y = val(a.b) [x]').reason).toBe("unexpected token after ')', expecting 'or', 'and'");
+    expect(rejection('x.y = val(a.b)[]').reason).toBe('expected a valid field argument: a quoted string or a bare string');
+    expect(rejection('x.y = val(a.b)[x').reason).toBe("expected a ']' token");
   });
 
   it('wants the parenthesis right after the transformer name', () => {
