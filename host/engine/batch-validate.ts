@@ -6,7 +6,7 @@ import {
   HEADER, L4_PROTOS, MISSING_OFFSET, MOUNT, MOUNT_FLAGS_KNOWN, NONE_INDEX, NUM_ARG_COUNT,
   PROC_FLAGS_KNOWN, PROCESS, SOCK_FAMILY, STR_ARG_COUNT, TABLE_COUNT, TABLE_OFFSET, TABLE_RECORD_SIZE,
 } from './batch-layout.js';
-import { eventTypeById } from './event-types.js';
+import { eventTypeById, MAX_EVENT_TYPE_ID } from './event-types.js';
 
 export class BatchFormatError extends Error {
   constructor(
@@ -104,8 +104,37 @@ export function validateBatch(bytes: Uint8Array): BatchLayout {
     if (v !== NONE_INDEX && v >= count) fail(`${what}: index ${v} out of range (${count} records)`, at);
   };
 
+  // Hot path: checks run without allocating; a failure is re-checked by the verbose helpers above
+  // to build its message.
+  const refOk = (at: number): boolean => {
+    const off = u32(at);
+    return off === MISSING_OFFSET ? u32(at + 4) === 0 : off + u32(at + 4) <= stringsLength;
+  };
+  const indexOk = (at: number, count: number): boolean => {
+    const v = u32(at);
+    return v === NONE_INDEX || v < count;
+  };
+  const fdTypes = FD_TYPES.length;
+  const l4Protos = L4_PROTOS.length;
   for (let i = 0; i < events.count; i++) {
     const at = events.offset + i * EVENT.size;
+    const type = dv.getUint16(at + EVENT.type, true);
+    const flags = u32(at + EVENT.flags);
+    const family = bytes[at + EVENT.fdFamily]!;
+    const ok =
+      type >= 1 && type <= MAX_EVENT_TYPE_ID && // ids are dense: 1..MAX_EVENT_TYPE_ID
+      (family === SOCK_FAMILY.none || family === SOCK_FAMILY.unix || family === SOCK_FAMILY.inet || family === SOCK_FAMILY.inet6) &&
+      (flags & ~EVT_FLAGS_KNOWN) === 0 &&
+      indexOk(at + EVENT.proc, processes.count) &&
+      bytes[at + EVENT.argsNumMask]! >> NUM_ARG_COUNT === 0 &&
+      bytes[at + EVENT.fdType]! < fdTypes &&
+      bytes[at + EVENT.fdL4proto]! < l4Protos &&
+      refOk(at + EVENT.argsStr) && refOk(at + EVENT.argsStr + 8) && refOk(at + EVENT.argsStr + 16) &&
+      refOk(at + EVENT.argsStr + 24) && refOk(at + EVENT.fdName) && refOk(at + EVENT.fdNameRaw);
+    if (!ok) explainEvent(i, at);
+  }
+
+  function explainEvent(i: number, at: number): never {
     const what = `event ${i}`;
     const type = dv.getUint16(at + EVENT.type, true);
     if (eventTypeById(type) === undefined) fail(`${what}: unknown event type id ${type}`, at + EVENT.type);
@@ -120,6 +149,7 @@ export function validateBatch(bytes: Uint8Array): BatchLayout {
     for (let k = 0; k < STR_ARG_COUNT; k++) ref(at + EVENT.argsStr + 8 * k, `${what} string argument ${k}`);
     ref(at + EVENT.fdName, `${what} fd.name`);
     ref(at + EVENT.fdNameRaw, `${what} fd.nameraw`);
+    return fail(`${what}: invalid`, at);
   }
 
   const procRefs: [number, string][] = [
