@@ -4,10 +4,10 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import asc from 'assemblyscript/asc';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CACHE_DIR = join(REPO_ROOT, 'build', 'engine-as');
+const ASC_VERSION = (JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', 'assemblyscript', 'package.json'), 'utf8')) as { version: string }).version;
 
 function tsFilesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true })
@@ -26,12 +26,14 @@ export async function compileAs(entry: string, flags: string[]): Promise<Compile
   const started = performance.now();
   const inputs = [...tsFilesUnder(join(REPO_ROOT, 'engine-as')), join(REPO_ROOT, entry)];
   const hash = createHash('sha256');
-  hash.update(JSON.stringify({ flags, asc: asc.version, entry }));
+  hash.update(JSON.stringify({ flags, asc: ASC_VERSION, entry }));
   for (const f of inputs) hash.update(relative(REPO_ROOT, f)).update(readFileSync(f));
   const key = hash.digest('hex').slice(0, 24);
   const cached = join(CACHE_DIR, `${key}.wasm`);
   if (existsSync(cached)) return { wasm: readFileSync(cached), cached: true, ms: performance.now() - started };
 
+  // Loading asc costs most of a second: only on a cache miss.
+  const { default: asc } = await import('assemblyscript/asc');
   let wasm: Uint8Array | undefined;
   let stderr = '';
   const result = await asc.main([entry, '--outFile', 'out.wasm', ...flags], {
