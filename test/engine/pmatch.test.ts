@@ -33,6 +33,17 @@ describe('pmatch', () => {
     expect(m('/usr')).toBe(false);
   });
 
+  it('agrees with the expectations of libs prefix_search tests', () => {
+    const basic = pset(['/var/run', '/var/run/dmesg', '/etc/', '/lib', '/usr/lib', '/usr/local']);
+    expect([basic('/var/run/docker'), basic('/boot'), basic('/var/lib/messages'), basic('/var'), basic('/var/run'), basic('/usr')])
+      .toEqual([true, false, false, false, true, false]);
+    const g = pset(['/opt/*/subdir', '/opt2/*', '/opt3/*/subdir2/*']);
+    expect([g('/opt'), g('/opt/dir/subdir'), g('/opt/dir/subdir/file.txt'), g('/opt3/dir/subdir2'), g('/opt3/dir/subdir2/file.txt')])
+      .toEqual([false, true, true, false, true]);
+    const root = pset(['/']);
+    expect(['/', '/one', '/one/two', '/one/two/three'].every(root)).toBe(true);
+  });
+
   it('compares whole components, not bytes', () => {
     const m = pset(['/etc']);
     expect(m('/etc/passwd')).toBe(true);
