@@ -102,31 +102,97 @@ export class PathPrefixSet {
   match(p: usize, len: u32): bool {
     if (this.empty) return false;
     const n = split(p, len);
-    return check(this.root, p, 0, n);
+    return check(this.root, p, n);
   }
 }
 
-function check(node: PNode, p: usize, ci: i32, n: i32): bool {
-  if (ci == n) return node.terminal; // "/var" does not match the search path "/var/run"
-  if (node.terminal) return true;
-  return level(node, p, ci, n);
+// Matching is libs' recursion (check a node, then its exact child, then its glob children in
+// order), run on an explicit stack so that deep search paths cannot exhaust the Wasm or shadow stack.
+const PH_ENTER = 0;
+const PH_AFTER_DIRECT = 1;
+const PH_GLOBS = 2;
+const PH_AFTER_GLOB = 3;
+const stNode: PNode[] = [];
+const stCi: i32[] = [];
+const stPhase: i32[] = [];
+const stGlob: i32[] = []; // next glob child to try
+const stC: i32[] = []; // subject component the next glob child is tested against
+
+function push(node: PNode, ci: i32): void {
+  stNode.push(node);
+  stCi.push(ci);
+  stPhase.push(PH_ENTER);
+  stGlob.push(0);
+  stC.push(ci);
 }
 
-function level(node: PNode, p: usize, ci: i32, n: i32): bool {
-  const s = p + unchecked(compStart[ci]);
-  const l = unchecked(compLen[ci]);
-  const d = findChild(node.direct, s, l);
-  if (d !== null && check(d, p, ci + 1, n)) return true;
-  let c = ci;
-  for (let i = 0; i < node.globs.length; i++) {
-    if (c >= n) return false;
-    const g = unchecked(node.globs[i]);
-    const cs = p + unchecked(compStart[c]);
-    const cl = unchecked(compLen[c]);
-    if (globMatch(g.key, g.keyLen, cs, cl, false)) {
-      c++;
-      if (check(g, p, c, n)) return true;
+function pop(): void {
+  stNode.pop();
+  stCi.pop();
+  stPhase.pop();
+  stGlob.pop();
+  stC.pop();
+}
+
+function check(root: PNode, p: usize, n: i32): bool {
+  stNode.length = 0;
+  stCi.length = 0;
+  stPhase.length = 0;
+  stGlob.length = 0;
+  stC.length = 0;
+  push(root, 0);
+  let ret = false;
+  while (stNode.length > 0) {
+    const top = stNode.length - 1;
+    const node = unchecked(stNode[top]);
+    const ci = unchecked(stCi[top]);
+    const phase = unchecked(stPhase[top]);
+    if (phase == PH_ENTER) {
+      if (ci == n) { // "/var" does not match the search path "/var/run"
+        ret = node.terminal;
+        pop();
+        continue;
+      }
+      if (node.terminal) {
+        ret = true;
+        pop();
+        continue;
+      }
+      const d = findChild(node.direct, p + unchecked(compStart[ci]), unchecked(compLen[ci]));
+      if (d !== null) {
+        unchecked((stPhase[top] = PH_AFTER_DIRECT));
+        push(d, ci + 1);
+        continue;
+      }
+      unchecked((stPhase[top] = PH_GLOBS));
+      continue;
     }
+    if ((phase == PH_AFTER_DIRECT || phase == PH_AFTER_GLOB) && ret) {
+      pop();
+      continue;
+    }
+    // PH_GLOBS, or a child returned false: try the next glob child. Like libs, the subject
+    // position moves on each time a glob child matches but fails deeper.
+    let gi = unchecked(stGlob[top]);
+    let c = unchecked(stC[top]);
+    let descended = false;
+    while (gi < node.globs.length) {
+      if (c >= n) break;
+      const g = unchecked(node.globs[gi]);
+      gi++;
+      if (globMatch(g.key, g.keyLen, p + unchecked(compStart[c]), unchecked(compLen[c]), false)) {
+        c++;
+        unchecked((stGlob[top] = gi));
+        unchecked((stC[top] = c));
+        unchecked((stPhase[top] = PH_AFTER_GLOB));
+        push(g, c);
+        descended = true;
+        break;
+      }
+    }
+    if (descended) continue;
+    ret = false;
+    pop();
   }
-  return false;
+  return ret;
 }

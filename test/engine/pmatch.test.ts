@@ -1,7 +1,9 @@
 // `pmatch` path prefix sets (engine-as/pmatch.ts) with libs' path_prefix_search semantics:
 // component-wise prefixes, empty components dropped, shorter search paths subsume longer ones,
 // glob components matched with fnmatch against one path component.
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { fnmatchRef } from './fnmatch-reference.js';
 import { loadRuntime, type Runtime } from './runtime-instance.js';
 
 let rt: Runtime;
@@ -110,5 +112,79 @@ describe('pmatch', () => {
     const deep = `/${Array.from({ length: 2000 }, (_, i) => `d${i}`).join('/')}`;
     expect(pset([deep])(`${deep}/file`)).toBe(true);
     expect(pset([`${deep}/x`])(deep)).toBe(false);
+  });
+});
+
+// ---- differential: a direct TS transcription of libs' path_prefix_map over Maps ----
+interface RefNode {
+  direct: Map<string, RefNode>;
+  globs: Map<string, RefNode>; // insertion order, like the runtime
+  terminal: boolean;
+}
+const newNode = (terminal: boolean): RefNode => ({ direct: new Map(), globs: new Map(), terminal });
+const components = (path: string): string[] => path.split('/').filter((c) => c !== '');
+
+class RefPathPrefixSet {
+  private readonly top = newNode(false); // holds the "root" entry libs prepends to every path
+
+  add(path: string): void {
+    this.addAt(this.top, ['root', ...components(path)], 0);
+  }
+
+  private addAt(node: RefNode, comps: string[], i: number): void {
+    const comp = comps[i]!;
+    const map = /[?*[]/.test(comp) ? node.globs : node.direct;
+    const last = i === comps.length - 1;
+    const entry = map.get(comp);
+    if (entry === undefined) {
+      const child = newNode(last);
+      map.set(comp, child);
+      if (!last) this.addAt(child, comps, i + 1);
+    } else if (last) {
+      map.set(comp, newNode(true));
+    } else if (!entry.terminal) {
+      this.addAt(entry, comps, i + 1);
+    }
+  }
+
+  match(path: string): boolean {
+    return this.matchAt(this.top, ['root', ...components(path)], 0);
+  }
+
+  private checkValue(entry: RefNode, comps: string[], i: number): boolean {
+    if (i === comps.length) return entry.terminal;
+    if (entry.terminal) return true;
+    return this.matchAt(entry, comps, i);
+  }
+
+  private matchAt(node: RefNode, comps: string[], i: number): boolean {
+    const d = node.direct.get(comps[i]!);
+    if (d !== undefined && this.checkValue(d, comps, i + 1)) return true;
+    let c = i;
+    for (const [pattern, entry] of node.globs) {
+      if (c >= comps.length) return false;
+      if (fnmatchRef(pattern, comps[c]!)) {
+        c++;
+        if (this.checkValue(entry, comps, c)) return true;
+      }
+    }
+    return false;
+  }
+}
+
+describe('pmatch differential against a transcription of libs path_prefix_map', () => {
+  it('agrees on random search paths and subjects', () => {
+    const comp = fc.constantFrom('a', 'b', 'ab', 'a*', '*', '?', '[ab]', 'b?', '');
+    const path = fc.array(comp, { maxLength: 5 }).chain((cs) => fc.constantFrom(`/${cs.join('/')}`, cs.join('/'), `/${cs.join('/')}/`));
+    const subject = fc.array(fc.constantFrom('a', 'b', 'ab', 'ba', 'x', ''), { maxLength: 6 }).map((cs) => `/${cs.join('/')}`);
+    fc.assert(
+      fc.property(fc.array(path, { maxLength: 5 }), fc.array(subject, { minLength: 1, maxLength: 8 }), (paths, subjects) => {
+        const m = pset(paths);
+        const ref = new RefPathPrefixSet();
+        paths.forEach((p) => ref.add(p));
+        return subjects.every((s) => m(s) === ref.match(s));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
