@@ -56,7 +56,8 @@ export interface HarnessExports {
 }
 
 export const HARNESS_ENTRY = 'test/engine/as/harness.ts';
-export const HARNESS_FLAGS = ['-O1', '--runtime', 'stub', '--noAssert'];
+export type AsRuntime = 'stub' | 'incremental';
+export const harnessFlags = (runtime: AsRuntime): string[] => ['-O1', '--runtime', runtime, '--noAssert'];
 
 const enc = new TextEncoder();
 
@@ -92,12 +93,18 @@ interface WasmApi {
 }
 const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
-let cached: Promise<Runtime> | undefined;
+const cached = new Map<AsRuntime, Promise<Runtime>>();
 
-/** One harness instance per test file (compiled once per content hash, see as-harness.ts). */
-export function loadRuntime(): Promise<Runtime> {
-  cached ??= (async () => {
-    const { wasm } = await compileAs(HARNESS_ENTRY, HARNESS_FLAGS);
+/**
+ * One harness instance per test file and AssemblyScript runtime (compiled once per content hash,
+ * see as-harness.ts). Most suites use the stub runtime; runtime-variants.test.ts repeats key cases
+ * under the incremental GC, whose shadow stack and allocator behave differently.
+ */
+export function loadRuntime(runtime: AsRuntime = 'stub'): Promise<Runtime> {
+  let p = cached.get(runtime);
+  if (p !== undefined) return p;
+  p = (async () => {
+    const { wasm } = await compileAs(HARNESS_ENTRY, harnessFlags(runtime));
     const { instance } = await wasmApi.instantiate(wasm, {
       env: {
         abort: (_m: number, _f: number, line: number, col: number) => {
@@ -107,5 +114,6 @@ export function loadRuntime(): Promise<Runtime> {
     });
     return new Runtime(instance.exports as unknown as HarnessExports);
   })();
-  return cached;
+  cached.set(runtime, p);
+  return p;
 }
