@@ -1,6 +1,6 @@
 // Measures asc compile time of the engine-as runtime (through the test harness entry, which links
 // every runtime module) at -O0, -O1 and -O3. Prints JSON lines {"metric","value","unit"}.
-// Usage: node scripts/engine-as-compile-times.mjs [runs]
+// Usage: [LEVELS=-O1] node scripts/engine-as-compile-times.mjs [runs]  (one level per process = cold figure)
 import { performance } from 'node:perf_hooks';
 
 const runs = Number(process.argv[2] ?? 3);
@@ -11,7 +11,7 @@ const t0 = performance.now();
 const { default: asc } = await import('assemblyscript/asc');
 emit('asc_load_ms', performance.now() - t0, 'ms');
 
-for (const level of ['-O0', '-O1', '-O3']) {
+for (const level of (process.env.LEVELS ?? '-O0,-O1,-O3').split(',')) {
   const times = [];
   let size = 0;
   for (let i = 0; i < runs; i++) {
