@@ -132,6 +132,7 @@ export const MOUNT_PROPAGATION: u32 = 24;
 export const MOUNT_FLAGS: u32 = 32;
 export const MOUNT_RESERVED: u32 = 36;
 export const MOUNT_RW: u32 = 1;
+export const MOUNT_FLAGS_KNOWN: u32 = 1;
 
 // fd types, l4 protocols and socket families (batch-layout.ts FD_TYPES, L4_PROTOS, SOCK_FAMILY)
 export const FD_TYPE_NONE: u8 = 0;

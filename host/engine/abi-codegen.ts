@@ -47,6 +47,7 @@ export function renderAbiModule(): string {
       .map(([k, v]) => `export const ${k}: u32 = ${v as number};`),
     ...group('MOUNT', L.MOUNT),
     `export const MOUNT_RW: u32 = ${L.MOUNT_RW};`,
+    `export const MOUNT_FLAGS_KNOWN: u32 = ${L.MOUNT_FLAGS_KNOWN};`,
     '',
     '// fd types, l4 protocols and socket families (batch-layout.ts FD_TYPES, L4_PROTOS, SOCK_FAMILY)',
     ...L.FD_TYPES.map((t, i) => `export const FD_TYPE_${t.toUpperCase()}: u8 = ${i};`),

@@ -53,6 +53,7 @@ export interface HarnessExports {
   nsetAdd(h: number, v: bigint): void;
   nsetHas(h: number, v: bigint): number;
   nsetSize(h: number): number;
+  validateBatch(base: number, len: number): number;
 }
 
 export const HARNESS_ENTRY = 'test/engine/as/harness.ts';

@@ -7,6 +7,7 @@ import { glob as globFn, iglob as iglobFn } from '../../../engine-as/glob';
 import { StrSet } from '../../../engine-as/strset';
 import { PathPrefixSet } from '../../../engine-as/pmatch';
 import * as A from '../../../engine-as/abi_generated';
+import { validateBatch as validateFn } from '../../../engine-as/validate';
 import { cmpI64 as cmpI64Fn, cmpU64 as cmpU64Fn, U64Set } from '../../../engine-as/numeric';
 
 export function alloc(len: u32): usize {
@@ -102,3 +103,6 @@ export function nsetNew(): i32 { nsets.push(new U64Set()); return nsets.length -
 export function nsetAdd(h: i32, v: u64): void { nsets[h].add(v); }
 export function nsetHas(h: i32, v: u64): bool { return nsets[h].has(v); }
 export function nsetSize(h: i32): i32 { return nsets[h].size; }
+
+// ---- validation ----
+export function validateBatch(base: usize, len: u32): u32 { return validateFn(base, len); }
