@@ -9,7 +9,7 @@ import {
   PROCESS, SOCK_FAMILY, TABLE_COUNT, TABLE_OFFSET, TABLE_RECORD_SIZE,
   type FdTypeName, type L4ProtoName, type SockFamilyName,
 } from './batch-layout.js';
-import { eventTypeByName, type ParamDef } from './event-types.js';
+import { eventTypeByName, type EventTypeDef, type ParamDef } from './event-types.js';
 import { parseIp } from './ip.js';
 
 export type Int = number | bigint;
@@ -131,7 +131,7 @@ const align8 = (n: number): number => (n + 7) & ~7;
 
 class StringArena {
   private readonly chunks: Uint8Array[] = [];
-  private readonly byString = new Map<string, number>();
+  private readonly byString = new Map<string, [number, number]>();
   length = 0;
 
   /** Adds bytes and returns their offset. */
@@ -147,11 +147,11 @@ class StringArena {
     const nul = s.indexOf('\0');
     const text = nul >= 0 ? s.slice(0, nul) : s;
     const known = this.byString.get(text);
+    if (known !== undefined) return known;
     const bytes = textEncoder.encode(text);
-    if (known !== undefined) return [known, bytes.length];
-    const off = this.addBytes(bytes);
-    this.byString.set(text, off);
-    return [off, bytes.length];
+    const ref: [number, number] = [this.addBytes(bytes), bytes.length];
+    this.byString.set(text, ref);
+    return ref;
   }
 
   writeTo(dst: Uint8Array, at: number): void {
@@ -176,6 +176,27 @@ interface EncodedProcess {
 
 function toBig(v: Int): bigint {
   return typeof v === 'bigint' ? v : BigInt(v);
+}
+
+/** Writes the low 64 bits of v, two's complement (the same bits serve i64 and u64 fields). */
+function put64(dv: DataView, at: number, v: Int): void {
+  if (typeof v === 'number' && Number.isSafeInteger(v)) {
+    // Fast path without BigInt: split into 32-bit halves (floor keeps negatives two's complement).
+    dv.setUint32(at, (v % 0x1_0000_0000) >>> 0, true);
+    dv.setUint32(at + 4, Math.floor(v / 0x1_0000_0000) >>> 0, true);
+  } else {
+    dv.setBigUint64(at, BigInt.asUintN(64, toBig(v)), true);
+  }
+}
+
+const paramIndex = new Map<EventTypeDef, Map<string, ParamDef>>();
+function paramByName(def: EventTypeDef, name: string): ParamDef | undefined {
+  let m = paramIndex.get(def);
+  if (m === undefined) {
+    m = new Map(def.params.map((p) => [p.name, p]));
+    paramIndex.set(def, m);
+  }
+  return m.get(name);
 }
 
 function checkInt(what: string, v: number, min: number, max: number): number {
@@ -292,7 +313,7 @@ export function encodeBatch(events: readonly EventInput[], options: EncodeOption
     proc: number;
     flags: number;
     numMask: number;
-    nums: bigint[];
+    nums: Int[];
     strs: Ref[];
     fdName: Ref;
     fdNameRaw: Ref;
@@ -300,13 +321,13 @@ export function encodeBatch(events: readonly EventInput[], options: EncodeOption
   const encoded: EncodedEvent[] = events.map((e, i) => {
     const def = eventTypeByName(e.type);
     if (def === undefined) throw new Error(`event ${i}: unknown event type '${e.type}'`);
-    const nums: bigint[] = new Array<bigint>(6).fill(0n);
+    const nums: Int[] = [0, 0, 0, 0, 0, 0];
     const strs: Ref[] = new Array<Ref>(4).fill(MISSING_REF);
     let numMask = 0;
     let flags = e.dir === '>' ? EVT_DIR_ENTER : 0;
     let res = e.res;
     for (const [name, value] of Object.entries(e.args ?? {})) {
-      const p: ParamDef | undefined = def.params.find((d) => d.name === name);
+      const p = paramByName(def, name);
       if (p === undefined) throw new Error(`event ${i} (${e.type}): no parameter '${name}' in the v1 layout`);
       if (value === null || value === undefined) continue;
       switch (p.slot.kind) {
@@ -321,7 +342,7 @@ export function encodeBatch(events: readonly EventInput[], options: EncodeOption
             if (p.nameSlot !== undefined) strs[p.nameSlot] = str(value.name);
           } else if (typeof value === 'number' || typeof value === 'bigint') n = value;
           else throw new TypeError(`event ${i} (${e.type}): '${name}' must be a number`);
-          nums[p.slot.index] = BigInt.asUintN(64, toBig(n));
+          nums[p.slot.index] = n;
           numMask |= 1 << p.slot.index;
           break;
         }
@@ -386,14 +407,14 @@ export function encodeBatch(events: readonly EventInput[], options: EncodeOption
   table(HEADER.mounts, mountsOff, mounts.length, MOUNT.size);
   u32(HEADER.stringsOffset, stringsOff);
   u32(HEADER.stringsLength, arena.length);
-  dv.setBigUint64(HEADER.batchSeq, BigInt.asUintN(64, toBig(options.batchSeq ?? 0)), true);
+  put64(dv, HEADER.batchSeq, options.batchSeq ?? 0);
 
   encoded.forEach((ev, i) => {
     const at = eventsOff + i * EVENT.size;
     const e = ev.input;
-    dv.setBigUint64(at + EVENT.ts, BigInt.asUintN(64, toBig(e.ts ?? 0)), true);
-    dv.setBigUint64(at + EVENT.num, BigInt.asUintN(64, toBig(e.num ?? i + 1)), true);
-    dv.setBigInt64(at + EVENT.res, BigInt.asIntN(64, toBig(e.res ?? 0)), true);
+    put64(dv, at + EVENT.ts, e.ts ?? 0);
+    put64(dv, at + EVENT.num, e.num ?? i + 1);
+    put64(dv, at + EVENT.res, e.res ?? 0);
     const tid = e.tid ?? e.proc?.tid ?? e.proc?.pid ?? -1;
     const pid = e.pid ?? e.proc?.pid ?? -1;
     dv.setInt32(at + EVENT.tid, checkInt('tid', tid, -0x80000000, 0x7fffffff), true);
@@ -403,14 +424,14 @@ export function encodeBatch(events: readonly EventInput[], options: EncodeOption
     u32(at + EVENT.flags, ev.flags);
     u32(at + EVENT.proc, ev.proc);
     buf[at + EVENT.argsNumMask] = ev.numMask;
-    ev.nums.forEach((n, k) => dv.setBigUint64(at + EVENT.argsNum + 8 * k, n, true));
+    ev.nums.forEach((n, k) => put64(dv, at + EVENT.argsNum + 8 * k, n));
     ev.strs.forEach((r, k) => ref(at + EVENT.argsStr + 8 * k, r));
     const fd = e.fd;
     if (fd) {
       buf[at + EVENT.fdType] = FD_TYPES.indexOf(fd.type ?? 'unknown');
       buf[at + EVENT.fdL4proto] = L4_PROTOS.indexOf(fd.l4proto ?? 'none');
       buf[at + EVENT.fdFamily] = SOCK_FAMILY[fd.family ?? defaultFamily(fd.type)];
-      dv.setBigInt64(at + EVENT.fdNum, BigInt.asIntN(64, toBig(fd.num ?? 0)), true);
+      put64(dv, at + EVENT.fdNum, fd.num ?? 0);
       ref(at + EVENT.fdName, ev.fdName);
       ref(at + EVENT.fdNameRaw, ev.fdNameRaw);
       u32(at + EVENT.fdOpenFlags, fd.openFlags ?? 0);
@@ -452,13 +473,13 @@ export function encodeBatch(events: readonly EventInput[], options: EncodeOption
     u32(at + PROCESS.parent, rec.parent);
     u32(at + PROCESS.sessionLeader, rec.session);
     u32(at + PROCESS.container, rec.container);
-    dv.setBigInt64(at + PROCESS.loginuid, BigInt.asIntN(64, toBig(p.loginuid ?? -1)), true);
-    dv.setBigUint64(at + PROCESS.capEffective, BigInt.asUintN(64, toBig(p.capEffective ?? 0)), true);
-    dv.setBigUint64(at + PROCESS.capPermitted, BigInt.asUintN(64, toBig(p.capPermitted ?? 0)), true);
-    dv.setBigUint64(at + PROCESS.capInheritable, BigInt.asUintN(64, toBig(p.capInheritable ?? 0)), true);
-    dv.setBigUint64(at + PROCESS.startTs, BigInt.asUintN(64, toBig(p.startTs ?? 0)), true);
-    dv.setBigUint64(at + PROCESS.exeInoCtime, BigInt.asUintN(64, toBig(p.exeInoCtime ?? 0)), true);
-    dv.setBigUint64(at + PROCESS.exeInoMtime, BigInt.asUintN(64, toBig(p.exeInoMtime ?? 0)), true);
+    put64(dv, at + PROCESS.loginuid, p.loginuid ?? -1);
+    put64(dv, at + PROCESS.capEffective, p.capEffective ?? 0);
+    put64(dv, at + PROCESS.capPermitted, p.capPermitted ?? 0);
+    put64(dv, at + PROCESS.capInheritable, p.capInheritable ?? 0);
+    put64(dv, at + PROCESS.startTs, p.startTs ?? 0);
+    put64(dv, at + PROCESS.exeInoCtime, p.exeInoCtime ?? 0);
+    put64(dv, at + PROCESS.exeInoMtime, p.exeInoMtime ?? 0);
     for (const [off, r] of rec.refs) ref(at + off, r);
   });
 
@@ -466,7 +487,7 @@ export function encodeBatch(events: readonly EventInput[], options: EncodeOption
     const at = containersOff + i * CONTAINER.size;
     const c = rec.input;
     for (const [off, r] of rec.refs) ref(at + off, r);
-    dv.setBigUint64(at + CONTAINER.startTs, BigInt.asUintN(64, toBig(c.startTs ?? 0)), true);
+    put64(dv, at + CONTAINER.startTs, c.startTs ?? 0);
     u32(at + CONTAINER.mountsFirst, rec.mountsFirst);
     u32(at + CONTAINER.mountsCount, c.mounts?.length ?? 0);
     let flags = 0;

@@ -71,6 +71,17 @@ describe('encodeBatch / readBatch round trip', () => {
     expect(b.events[0]!.fd).toMatchObject({ name: '', nameraw: null, num: null, type: 'unknown' });
   });
 
+  it('writes numbers and bigints to 64-bit fields identically', () => {
+    const values: (number | bigint)[] = [0, 1, -1, 2 ** 31, -(2 ** 31), 2 ** 32 - 1, 2 ** 32, -(2 ** 32) - 5, 2 ** 53 - 1, -(2 ** 53 - 1)];
+    for (const v of values) {
+      const [a, b] = [v, BigInt(v)].map((x) => readBatch(encodeBatch([{ type: 'open', res: x, args: { flags: x } }])).events[0]!);
+      expect(a!.res).toBe(BigInt(v));
+      expect(a!.args['flags']).toBe(BigInt.asUintN(64, BigInt(v)));
+      expect(a).toEqual(b);
+    }
+    expect(() => encodeBatch([{ type: 'open', res: 1.5 }])).toThrow(RangeError);
+  });
+
   it('truncates CHARBUF strings at the first NUL, as libs does', () => {
     const b = readBatch(encodeBatch([{ type: 'open', args: { name: 'ab\0cd' } }]));
     expect(b.events[0]!.args['name']).toBe('ab');
