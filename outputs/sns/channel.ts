@@ -1,0 +1,113 @@
+// The SNS channel: Publish for one alert, PublishBatch (up to 10) when several are queued. Alerts
+// SNS accepted are remembered, so when the pipeline retries a batch after a partial failure only
+// the entries that failed are sent again. The SDK's own retries are off: the pipeline owns
+// retrying, with its backoff and counters.
+import { PublishBatchCommand, PublishCommand, SNSClient, type PublishBatchRequestEntry } from '@aws-sdk/client-sns';
+import type { Alert } from '../alert.js';
+import { DeliveryError, type Channel } from '../channel.js';
+import { classifySnsError, isTransientCode } from './aws-errors.js';
+import { SNS_KEY, type SnsConfig } from './config.js';
+import { batches, SNS_MAX_BATCH, SNS_MAX_BYTES, snsMessage, type SnsMessage } from './message.js';
+
+export interface SnsChannelOptions {
+  /** Replaces the client built from the config (tests, or a caller with its own credentials). */
+  client?: SNSClient;
+}
+
+interface Pending {
+  alert: Alert;
+  message: SnsMessage;
+}
+
+export class SnsChannel implements Channel {
+  readonly name = SNS_KEY;
+  readonly maxBatch = SNS_MAX_BATCH;
+  private client: SNSClient | undefined;
+  /** Alerts SNS has taken; a retried batch skips them. Weak, so delivered alerts can be freed. */
+  private readonly delivered = new WeakSet<Alert>();
+
+  constructor(private readonly config: SnsConfig, private readonly options: SnsChannelOptions = {}) {}
+
+  async start(): Promise<void> {
+    this.client = this.options.client ?? new SNSClient({
+      region: this.config.region,
+      ...(this.config.endpoint === undefined ? {} : { endpoint: this.config.endpoint }),
+      maxAttempts: 1,
+      requestHandler: { connectionTimeout: this.config.timeoutMs, requestTimeout: this.config.timeoutMs },
+    });
+  }
+
+  async deliver(alerts: Alert[]): Promise<void> {
+    const client = this.client;
+    if (client === undefined) throw new DeliveryError(`${SNS_KEY}: deliver called before start`, { permanent: false });
+    const pending: Pending[] = [];
+    const failures: { permanent: boolean; reason: string }[] = [];
+    for (const alert of alerts) {
+      if (this.delivered.has(alert)) continue;
+      const message = snsMessage(alert, this.config.format, this.config.fifo);
+      if (message.bytes > SNS_MAX_BYTES) {
+        failures.push({ permanent: true, reason: `alert of rule '${alert.rule}' is ${message.bytes} bytes, over SNS's ${SNS_MAX_BYTES}-byte limit` });
+      } else {
+        pending.push({ alert, message });
+      }
+    }
+    if (pending.length === 1 && failures.length === 0) {
+      await this.publishOne(client, pending[0]!);
+      return;
+    }
+    for (const batch of batches(pending)) {
+      // A failed request ends this delivery: later alerts wait for the retry, keeping order.
+      failures.push(...(await this.publishBatch(client, batch)));
+    }
+    if (failures.length === 0) return;
+    const permanent = failures.every((f) => f.permanent);
+    const reasons = [...new Set(failures.map((f) => f.reason))].join('; ');
+    throw new DeliveryError(`${SNS_KEY}: ${failures.length} of ${alerts.length} alerts not published: ${reasons}`, { permanent });
+  }
+
+  async stop(): Promise<void> {
+    if (this.options.client === undefined) this.client?.destroy();
+    this.client = undefined;
+  }
+
+  private async publishOne(client: SNSClient, p: Pending): Promise<void> {
+    try {
+      await client.send(new PublishCommand({
+        TopicArn: this.config.topicArn,
+        Message: p.message.body,
+        MessageAttributes: p.message.attributes,
+        ...(p.message.groupId === undefined ? {} : { MessageGroupId: p.message.groupId, MessageDeduplicationId: p.message.dedupId }),
+      }));
+    } catch (err) {
+      throw classifySnsError(err);
+    }
+    this.delivered.add(p.alert);
+  }
+
+  /** Sends one PublishBatch; returns the entries SNS refused. A failed request throws. */
+  private async publishBatch(client: SNSClient, batch: Pending[]): Promise<{ permanent: boolean; reason: string }[]> {
+    const entries: PublishBatchRequestEntry[] = batch.map((p, i) => ({
+      Id: `a${i}`,
+      Message: p.message.body,
+      MessageAttributes: p.message.attributes,
+      ...(p.message.groupId === undefined ? {} : { MessageGroupId: p.message.groupId, MessageDeduplicationId: p.message.dedupId }),
+    }));
+    let reply;
+    try {
+      reply = await client.send(new PublishBatchCommand({ TopicArn: this.config.topicArn, PublishBatchRequestEntries: entries }));
+    } catch (err) {
+      throw classifySnsError(err);
+    }
+    for (const ok of reply.Successful ?? []) {
+      const index = Number(ok.Id?.slice(1));
+      const p = batch[index];
+      if (p !== undefined) this.delivered.add(p.alert);
+    }
+    return (reply.Failed ?? []).map((f) => {
+      const code = f.Code ?? 'Unknown';
+      // An entry refused for the sender's own fault will be refused again, unless it was throttled.
+      const permanent = f.SenderFault === true && !isTransientCode(code);
+      return { permanent, reason: `${code}: ${f.Message ?? 'no reason given'}` };
+    });
+  }
+}
