@@ -1,7 +1,8 @@
 // Builds the mail for one alert or for a digest window: subject, text body and HTML body, from the
 // configured templates. Every value that reaches the HTML is escaped here.
 import type { Alert } from '../alert.js';
-import { fieldValueText, isoTime } from './alert-text.js';
+import { iso8601Z } from '../format/index.js';
+import { fieldValueText } from './alert-text.js';
 import type { EmailTemplates } from './config.js';
 import type { DigestWindow } from './digest.js';
 import { escapeHtml, oneLine, plain, renderHtml, renderText, type RenderedValue } from './template.js';
@@ -38,7 +39,7 @@ export function alertValues(alert: Alert): Record<string, RenderedValue> {
     fields: fieldsValue(alert),
     hostname: plain(alert.hostname),
     tags: plain(alert.tags.join(', ')),
-    time: plain(isoTime(alert.timeNs)),
+    time: plain(iso8601Z(alert.timeNs)),
     source: plain(alert.source),
   };
 }
@@ -60,7 +61,7 @@ export function digestValues(window: DigestWindow, windowSeconds: number): Recor
   const counts = window.ruleCounts();
   const countWidth = Math.max(...counts.map((c) => String(c.count).length), 1);
   const omitted = window.total - window.listed.length;
-  const alertRows = window.listed.map((a) => [isoTime(a.timeNs), a.priority, a.rule, a.output] as const);
+  const alertRows = window.listed.map((a) => [iso8601Z(a.timeNs), a.priority, a.rule, a.output] as const);
   const alertsText = alertRows.map(([t, p, r, o]) => `${t} ${p} ${r}: ${o}`).join('\n');
   const omittedNote = omitted > 0 ? `(${omitted} more alerts not listed)` : '';
   return {
@@ -77,8 +78,8 @@ export function digestValues(window: DigestWindow, windowSeconds: number): Recor
     },
     omitted: plain(String(omitted)),
     hostname: plain(window.hostname),
-    start: plain(isoTime(window.firstNs)),
-    end: plain(isoTime(window.lastNs)),
+    start: plain(iso8601Z(window.firstNs)),
+    end: plain(iso8601Z(window.lastNs)),
     max_priority: plain(window.maxPriority()),
     window: plain(String(windowSeconds)),
   };

@@ -5,6 +5,7 @@
 import { PublishBatchCommand, PublishCommand, SNSClient, type PublishBatchRequestEntry } from '@aws-sdk/client-sns';
 import type { Alert } from '../alert.js';
 import { DeliveryError, type Channel } from '../channel.js';
+import { AlertFormatter } from '../format/index.js';
 import { classifySnsError, isTransientCode } from './aws-errors.js';
 import { SNS_KEY, type SnsConfig } from './config.js';
 import { batches, SNS_MAX_BATCH, SNS_MAX_BYTES, snsMessage, type SnsMessage } from './message.js';
@@ -12,6 +13,11 @@ import { batches, SNS_MAX_BATCH, SNS_MAX_BYTES, snsMessage, type SnsMessage } fr
 export interface SnsChannelOptions {
   /** Replaces the client built from the config (tests, or a caller with its own credentials). */
   client?: SNSClient;
+  /**
+   * Falco's text and JSON forms with the daemon's settings (json_include_*, time_format_iso_8601);
+   * Falco's defaults when not given.
+   */
+  formatter?: AlertFormatter;
 }
 
 interface Pending {
@@ -25,8 +31,11 @@ export class SnsChannel implements Channel {
   private client: SNSClient | undefined;
   /** Alerts SNS has taken; a retried batch skips them. Weak, so delivered alerts can be freed. */
   private readonly delivered = new WeakSet<Alert>();
+  private readonly formatter: AlertFormatter;
 
-  constructor(private readonly config: SnsConfig, private readonly options: SnsChannelOptions = {}) {}
+  constructor(private readonly config: SnsConfig, private readonly options: SnsChannelOptions = {}) {
+    this.formatter = options.formatter ?? new AlertFormatter();
+  }
 
   async start(): Promise<void> {
     this.client = this.options.client ?? new SNSClient({
@@ -44,7 +53,7 @@ export class SnsChannel implements Channel {
     const failures: { permanent: boolean; reason: string }[] = [];
     for (const alert of alerts) {
       if (this.delivered.has(alert)) continue;
-      const message = snsMessage(alert, this.config.format, this.config.fifo);
+      const message = snsMessage(alert, this.config.format, this.config.fifo, this.formatter);
       if (message.bytes > SNS_MAX_BYTES) {
         failures.push({ permanent: true, reason: `alert of rule '${alert.rule}' is ${message.bytes} bytes, over SNS's ${SNS_MAX_BYTES}-byte limit` });
       } else {

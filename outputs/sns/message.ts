@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import type { MessageAttributeValue } from '@aws-sdk/client-sns';
 import type { Alert } from '../alert.js';
 import { priorityLevel } from '../../host/rules/index.js';
-import { alertJson, alertText } from './body.js';
+import type { AlertFormatter } from '../format/index.js';
 import type { SnsFormat } from './config.js';
 
 /** SNS's limit for one message, and for all messages of one PublishBatch together. */
@@ -57,8 +57,9 @@ export function deduplicationId(alert: Alert): string {
   return createHash('sha256').update(`${alert.timeNs}\0${alert.rule}\0${alert.output}`).digest('hex');
 }
 
-export function snsMessage(alert: Alert, format: SnsFormat, fifo: boolean): SnsMessage {
-  const body = format === 'json' ? alertJson(alert) : alertText(alert);
+/** The body is Falco's JSON object or text line for the alert, from the daemon's formatter. */
+export function snsMessage(alert: Alert, format: SnsFormat, fifo: boolean, formatter: AlertFormatter): SnsMessage {
+  const body = format === 'json' ? formatter.json(alert) : formatter.text(alert);
   const attributes = messageAttributes(alert);
   let bytes = Buffer.byteLength(body);
   for (const [name, a] of Object.entries(attributes)) {

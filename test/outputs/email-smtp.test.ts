@@ -129,7 +129,7 @@ describe('email channel over SMTP', () => {
   it('one refused recipient among several: the others get the message, no retry', async () => {
     const logs: string[] = [];
     const smtp = await server({ refuseRcpt: (a) => (a === 'gone@example.com' ? { code: 550, message: 'No such user' } : undefined) });
-    const ch = await channel(smtp.port, { to: 'ops@example.com,gone@example.com' }, { log: (m) => logs.push(m) });
+    const ch = await channel(smtp.port, { to: 'ops@example.com,gone@example.com' }, { log: (_level, m) => logs.push(m) });
     await ch.deliver([makeAlert()]);
     expect((await smtp.waitFor(1))[0]!.envelopeTo).toEqual(['ops@example.com']);
     expect(logs).toEqual(['email_output: the server refused recipients gone@example.com']);
@@ -164,7 +164,7 @@ describe('email channel over SMTP', () => {
   it('digest mode: a digest the server defers goes out with the next window; stop flushes', async () => {
     const smtp = await server({ refuseData: (n) => (n === 1 ? { code: 421, message: 'Busy' } : undefined) });
     const logs: string[] = [];
-    const ch = await channel(smtp.port, { digest_seconds: '1' }, { log: (m) => logs.push(m) });
+    const ch = await channel(smtp.port, { digest_seconds: '1' }, { log: (_level, m) => logs.push(m) });
     await ch.deliver([makeAlert({ rule: 'A' })]);
     await expect(ch.flush()).rejects.toThrow(/421 Busy/);
     expect(logs[0]).toMatch(/421 Busy.*the digest of 1 alerts will be retried with the next window$/);

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, type ConfigMap } from '../../host/config/tree.js';
 import { readSnsConfig } from '../../outputs/sns/index.js';
 import { batches, deduplicationId, messageAttributes, messageGroupId, snsMessage, SNS_MAX_BYTES } from '../../outputs/sns/message.js';
+import { AlertFormatter } from '../../outputs/format/index.js';
 import { makeAlert } from './support/email-alerts.js';
+
+const formatter = new AlertFormatter();
 
 const ARN = 'arn:aws:sns:eu-west-1:123456789012:falco-alerts';
 
@@ -73,9 +76,9 @@ describe('SNS messages', () => {
   });
 
   it('batches hold at most 10 entries and 256 KiB', () => {
-    const small = Array.from({ length: 23 }, () => ({ message: snsMessage(makeAlert(), 'json', false) }));
+    const small = Array.from({ length: 23 }, () => ({ message: snsMessage(makeAlert(), 'json', false, formatter) }));
     expect(batches(small).map((b) => b.length)).toEqual([10, 10, 3]);
-    const big = Array.from({ length: 5 }, () => ({ message: snsMessage(makeAlert({ output: 'x'.repeat(100_000) }), 'text', false) }));
+    const big = Array.from({ length: 5 }, () => ({ message: snsMessage(makeAlert({ output: 'x'.repeat(100_000) }), 'text', false, formatter) }));
     const split = batches(big);
     expect(split.map((b) => b.length)).toEqual([2, 2, 1]);
     for (const b of split) expect(b.reduce((n, i) => n + i.message.bytes, 0)).toBeLessThanOrEqual(SNS_MAX_BYTES);

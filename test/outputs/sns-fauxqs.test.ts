@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Message } from '@aws-sdk/client-sqs';
 import type { Alert } from '../../outputs/alert.js';
 import { DeliveryError } from '../../outputs/channel.js';
+import { AlertFormatter } from '../../outputs/format/index.js';
 import { deduplicationId, messageGroupId, readSnsConfig, SnsChannel } from '../../outputs/sns/index.js';
 import { makeAlert } from './support/email-alerts.js';
 import { startEmulator, useTestCredentials, type Emulator } from './support/sns-fauxqs.js';
@@ -81,6 +82,7 @@ describe('SNS channel against fauxqs', () => {
     const alert = makeAlert({ priority: 'Critical', tags: ['container', 'mitre_execution'], outputFields: { 'proc.pid': 18446744073709551615n, 'fd.name': null } });
     await ch.deliver([alert]);
     const [m] = await emu.receive(queueUrl, 1);
+    expect(m!.Body).toBe(new AlertFormatter().json(alert));
     const body = JSON.parse(m!.Body!) as Record<string, unknown>;
     expect(body).toMatchObject({ rule: alert.rule, priority: 'Critical', source: 'syscall', hostname: 'node-1', tags: ['container', 'mitre_execution'] });
     expect(body['output']).toContain(alert.output);
@@ -99,7 +101,21 @@ describe('SNS channel against fauxqs', () => {
     const alert = makeAlert({ priority: 'Error' });
     await ch.deliver([alert]);
     const [m] = await emu.receive(queueUrl, 1);
-    expect(m!.Body).toMatch(new RegExp(`^\\S+: Error ${alert.output.replace(/[()]/g, '\\$&')}$`));
+    expect(m!.Body).toBe(new AlertFormatter().text(alert));
+    expect(m!.Body).toMatch(/^\d\d:\d\d:\d\d\.\d{9}: Error A shell was spawned/);
+  });
+
+  it('uses the formatter it is given (the daemon\'s json_include_* and time settings)', async () => {
+    const { topicArn, queueUrl } = await emu.topicWithQueue(topicName());
+    const formatter = new AlertFormatter({ timeFormatIso8601: true, jsonIncludeOutputFieldsProperty: false });
+    const ch = new SnsChannel(readSnsConfig({ enabled: 'true', topic_arn: topicArn, endpoint: emu.endpoint })!, { formatter });
+    await ch.start();
+    cleanups.push(() => ch.stop());
+    const alert = makeAlert();
+    await ch.deliver([alert]);
+    const [m] = await emu.receive(queueUrl, 1);
+    expect(m!.Body).toBe(formatter.json(alert));
+    expect(JSON.parse(m!.Body!)).not.toHaveProperty('output_fields');
   });
 
   // fauxqs does not match String.Array attributes (AWS matches when any element does), so the
