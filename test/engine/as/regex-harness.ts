@@ -1,0 +1,10 @@
+// AssemblyScript entry for the regex tests: the matcher plus a scratch allocator.
+import { regexMatch as match } from '../../../engine-as/regex';
+
+export function alloc(len: u32): usize {
+  return heap.alloc(len == 0 ? 1 : len);
+}
+
+export function regexMatch(table: usize, s: usize, len: u32): bool {
+  return match(table, s, len);
+}

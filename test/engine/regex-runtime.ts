@@ -1,0 +1,54 @@
+// Loads test/engine/as/regex-harness.ts (compiled with the shared asc cache of as-harness.ts) and
+// runs regex tables in Wasm: one scratch region holds the table, then the subject.
+import { compileAs } from './as-harness.js';
+
+interface RegexHarnessExports {
+  memory: { buffer: ArrayBuffer };
+  alloc(len: number): number;
+  regexMatch(table: number, s: number, len: number): number;
+}
+
+// Same as the WebAssembly typing workaround in runtime-instance.ts (no DOM lib here).
+interface WasmApi {
+  instantiate(bytes: Uint8Array, imports: object): Promise<{ instance: { exports: unknown } }>;
+}
+const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+export const REGEX_HARNESS_ENTRY = 'test/engine/as/regex-harness.ts';
+export const REGEX_HARNESS_FLAGS = ['-O3', '--runtime', 'stub', '--noAssert'];
+
+export class RegexWasm {
+  private scratch = 0;
+  private scratchLen = 0;
+  constructor(private readonly x: RegexHarnessExports) {}
+
+  match(table: Uint8Array, subject: Uint8Array): boolean {
+    const need = table.length + subject.length + 8;
+    if (need > this.scratchLen) {
+      this.scratchLen = Math.max(need, 2 * this.scratchLen, 1 << 16);
+      this.scratch = this.x.alloc(this.scratchLen);
+    }
+    const mem = new Uint8Array(this.x.memory.buffer);
+    mem.set(table, this.scratch);
+    const sp = this.scratch + ((table.length + 3) & ~3);
+    mem.set(subject, sp);
+    return this.x.regexMatch(this.scratch, sp, subject.length) !== 0;
+  }
+}
+
+let cached: Promise<RegexWasm> | undefined;
+
+export function loadRegexWasm(): Promise<RegexWasm> {
+  cached ??= (async () => {
+    const { wasm } = await compileAs(REGEX_HARNESS_ENTRY, REGEX_HARNESS_FLAGS);
+    const { instance } = await wasmApi.instantiate(wasm, {
+      env: {
+        abort: (_m: number, _f: number, line: number, col: number) => {
+          throw new Error(`AssemblyScript abort at ${line}:${col}`);
+        },
+      },
+    });
+    return new RegexWasm(instance.exports as unknown as RegexHarnessExports);
+  })();
+  return cached;
+}
