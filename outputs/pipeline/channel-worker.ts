@@ -107,6 +107,16 @@ export class ChannelWorker {
     this.schedule();
   }
 
+  /**
+   * A channel that acknowledged alerts before really sending them (an e-mail digest window)
+   * reports here the ones it finally could not send: they move from delivered to dropped.
+   */
+  reportLateFailure(count: number, reason: DropReason = 'permanent_failure'): void {
+    const n = Math.min(count, this.counts.delivered);
+    this.counts.delivered -= n;
+    this.dropped[reason] += n;
+  }
+
   counters(): ChannelCounters {
     return {
       channel: this.name,

@@ -2,7 +2,7 @@
 // every alert; it returns at once whatever the channels are doing.
 import type { Alert } from '../alert.js';
 import type { Channel } from '../channel.js';
-import { ChannelWorker, errorText, falcoOutputName, type ChannelCounters, type ChannelSettings } from './channel-worker.js';
+import { ChannelWorker, errorText, falcoOutputName, type ChannelCounters, type ChannelSettings, type DropReason } from './channel-worker.js';
 import type { OutputLog } from './log.js';
 
 export interface PipelineChannel {
@@ -63,6 +63,11 @@ export class OutputPipeline {
   /** Hands one alert to every channel. Never throws, never waits. */
   publish(alert: Alert): void {
     for (const w of this.workers) w.publish(alert);
+  }
+
+  /** See ChannelWorker.reportLateFailure; unknown channel names are ignored. */
+  reportLateFailure(channelName: string, count: number, reason: DropReason = 'permanent_failure'): void {
+    this.workers.find((w) => w.name === channelName)?.reportLateFailure(count, reason);
   }
 
   counters(): ChannelCounters[] {

@@ -218,3 +218,15 @@ describe('OutputPipeline', () => {
     expect(sink.lines).toEqual([{ level: 'error', message: 'Failed to init output: file: failed to open output file /nope/x' }]);
   });
 });
+
+describe('late failures', () => {
+  it('move alerts a channel acknowledged early from delivered to dropped, keeping the sums exact', async () => {
+    const ch = new RecordingChannel('email_output', 10);
+    const p = new OutputPipeline([{ channel: ch }], { log: () => undefined });
+    await p.start();
+    for (let i = 0; i < 5; i++) p.publish(makeAlert(i));
+    await waitFor(() => ch.delivered.length === 5);
+    p.reportLateFailure('email_output', 3);
+    expect(p.counters()[0]).toMatchObject({ delivered: 2, dropped: { permanent_failure: 3 } });
+  });
+});
