@@ -42,7 +42,6 @@ export class SnsChannel implements Channel {
       region: this.config.region,
       ...(this.config.endpoint === undefined ? {} : { endpoint: this.config.endpoint }),
       maxAttempts: 1,
-      requestHandler: { connectionTimeout: this.config.timeoutMs, requestTimeout: this.config.timeoutMs },
     });
   }
 
@@ -79,17 +78,27 @@ export class SnsChannel implements Channel {
     this.client = undefined;
   }
 
-  private async publishOne(client: SNSClient, p: Pending): Promise<void> {
+  /** Sends one request, ended when it gets no answer in time (a hung endpoint must not stall the channel). */
+  private async request<T>(call: (options: { abortSignal: AbortSignal }) => Promise<T>): Promise<T> {
+    const abortSignal = AbortSignal.timeout(this.config.timeoutMs);
     try {
-      await client.send(new PublishCommand({
-        TopicArn: this.config.topicArn,
-        Message: p.message.body,
-        MessageAttributes: p.message.attributes,
-        ...(p.message.groupId === undefined ? {} : { MessageGroupId: p.message.groupId, MessageDeduplicationId: p.message.dedupId }),
-      }));
+      return await call({ abortSignal });
     } catch (err) {
+      if (abortSignal.aborted) {
+        throw new DeliveryError(`${SNS_KEY}: no answer from SNS within ${this.config.timeoutMs} ms`, { permanent: false, cause: err });
+      }
       throw classifySnsError(err);
     }
+  }
+
+  private async publishOne(client: SNSClient, p: Pending): Promise<void> {
+    const command = new PublishCommand({
+      TopicArn: this.config.topicArn,
+      Message: p.message.body,
+      MessageAttributes: p.message.attributes,
+      ...(p.message.groupId === undefined ? {} : { MessageGroupId: p.message.groupId, MessageDeduplicationId: p.message.dedupId }),
+    });
+    await this.request((options) => client.send(command, options));
     this.delivered.add(p.alert);
   }
 
@@ -101,12 +110,8 @@ export class SnsChannel implements Channel {
       MessageAttributes: p.message.attributes,
       ...(p.message.groupId === undefined ? {} : { MessageGroupId: p.message.groupId, MessageDeduplicationId: p.message.dedupId }),
     }));
-    let reply;
-    try {
-      reply = await client.send(new PublishBatchCommand({ TopicArn: this.config.topicArn, PublishBatchRequestEntries: entries }));
-    } catch (err) {
-      throw classifySnsError(err);
-    }
+    const command = new PublishBatchCommand({ TopicArn: this.config.topicArn, PublishBatchRequestEntries: entries });
+    const reply = await this.request((options) => client.send(command, options));
     for (const ok of reply.Successful ?? []) {
       const index = Number(ok.Id?.slice(1));
       const p = batch[index];

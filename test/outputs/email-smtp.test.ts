@@ -1,5 +1,6 @@
 // The email channel against a real SMTP server (smtp-server on 127.0.0.1), messages read back
 // with mailparser.
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ConfigMap } from '../../host/config/tree.js';
 import { DeliveryError } from '../../outputs/channel.js';
@@ -142,6 +143,22 @@ describe('email channel over SMTP', () => {
     const err = await deliveryError((await channel(port)).deliver([makeAlert()]));
     expect(err.permanent).toBe(false);
     expect(err.message).toMatch(/ECONNREFUSED|connect/i);
+  });
+
+  it('a server that accepts but never greets times out within timeout_ms, as transient', async () => {
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => void sockets.add(socket));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    cleanups.push(() => new Promise<void>((r) => {
+      for (const s of sockets) s.destroy();
+      silent.close(() => r());
+    }));
+    const ch = await channel((silent.address() as AddressInfo).port, { timeout_ms: '300' });
+    const started = performance.now();
+    const err = await deliveryError(ch.deliver([makeAlert()]));
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(err.permanent).toBe(false);
+    expect(err.message).toMatch(/^email_output: Greeting never received/);
   });
 
   it('digest mode: alerts of a window arrive as one message with counts per rule', async () => {

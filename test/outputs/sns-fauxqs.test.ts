@@ -1,6 +1,7 @@
 // The SNS channel against the fauxqs emulator on 127.0.0.1: a topic with an SQS queue subscribed,
 // read back with @aws-sdk/client-sqs. Throttling, 5xx and refused batch entries come from a small
 // proxy in front of the emulator.
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Message } from '@aws-sdk/client-sqs';
 import type { Alert } from '../../outputs/alert.js';
@@ -205,6 +206,23 @@ describe('SNS channel against fauxqs', () => {
     const e404 = await deliveryError((await channel(missing)).deliver([makeAlert()]));
     expect(e404.permanent).toBe(true);
     expect(e404.message).toMatch(/^sns_output: NotFound(Exception)? \(HTTP 404\): .*/);
+  });
+
+  it('an endpoint that never answers fails the attempt within timeout_ms, as transient', async () => {
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => void sockets.add(socket));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    cleanups.push(() => new Promise<void>((r) => {
+      for (const s of sockets) s.destroy();
+      silent.close(() => r());
+    }));
+    const { topicArn } = await emu.topicWithQueue(topicName());
+    const ch = await channel(topicArn, { timeout_ms: '300' }, `http://127.0.0.1:${(silent.address() as AddressInfo).port}`);
+    const started = performance.now();
+    const err = await deliveryError(ch.deliver([makeAlert()]));
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(err.message).toBe('sns_output: no answer from SNS within 300 ms');
+    expect(err.permanent).toBe(false);
   });
 
   it('refused batch entries: only those are sent again on retry, none is duplicated', async () => {
