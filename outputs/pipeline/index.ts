@@ -4,3 +4,4 @@ export { TokenBucket, type RateLimit } from './token-bucket.js';
 export { BoundedQueue } from './bounded-queue.js';
 export { backoffDelay, DEFAULT_BACKOFF, type BackoffSettings } from './backoff.js';
 export type { OutputLog, LogLevel } from './log.js';
+export { outputMetricsText } from './metrics.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DeliveryError } from '../../outputs/channel.js';
-import { BoundedQueue, backoffDelay, OutputPipeline, TokenBucket, type LogLevel } from '../../outputs/pipeline/index.js';
+import { BoundedQueue, backoffDelay, OutputPipeline, outputMetricsText, TokenBucket, type LogLevel } from '../../outputs/pipeline/index.js';
 import { makeAlert, RecordingChannel, sleep, waitFor } from './support.js';
 
 function logSink() {
@@ -228,5 +228,45 @@ describe('late failures', () => {
     await waitFor(() => ch.delivered.length === 5);
     p.reportLateFailure('email_output', 3);
     expect(p.counters()[0]).toMatchObject({ delivered: 2, dropped: { permanent_failure: 3 } });
+  });
+});
+
+describe('outputMetricsText', () => {
+  it('renders every channel counter in Prometheus text format', () => {
+    const text = outputMetricsText([
+      {
+        channel: 'http_output',
+        filtered: 1,
+        delivered: 7,
+        dropped: { queue_full: 2, rate_limited: 3, permanent_failure: 4, shutdown: 5 },
+        queued: 6,
+        inFlight: 1,
+        retries: 9,
+      },
+    ]);
+    expect(text.split('\n')).toEqual([
+      '# HELP saker_output_delivered_total Alerts delivered by the output channel.',
+      '# TYPE saker_output_delivered_total counter',
+      'saker_output_delivered_total{channel="http"} 7',
+      '# HELP saker_output_dropped_total Alerts the output channel dropped, by reason.',
+      '# TYPE saker_output_dropped_total counter',
+      'saker_output_dropped_total{channel="http",reason="queue_full"} 2',
+      'saker_output_dropped_total{channel="http",reason="rate_limited"} 3',
+      'saker_output_dropped_total{channel="http",reason="permanent_failure"} 4',
+      'saker_output_dropped_total{channel="http",reason="shutdown"} 5',
+      "# HELP saker_output_filtered_total Alerts below the channel's min_priority.",
+      '# TYPE saker_output_filtered_total counter',
+      'saker_output_filtered_total{channel="http"} 1',
+      '# HELP saker_output_retries_total Failed delivery attempts that were retried.',
+      '# TYPE saker_output_retries_total counter',
+      'saker_output_retries_total{channel="http"} 9',
+      '# HELP saker_output_queued Alerts waiting in the channel queue.',
+      '# TYPE saker_output_queued gauge',
+      'saker_output_queued{channel="http"} 6',
+      '# HELP saker_output_in_flight Alerts handed to the channel and not settled yet.',
+      '# TYPE saker_output_in_flight gauge',
+      'saker_output_in_flight{channel="http"} 1',
+      '',
+    ]);
   });
 });
