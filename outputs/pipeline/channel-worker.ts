@@ -131,7 +131,7 @@ export class ChannelWorker {
 
   /** SIGUSR1: runs between two deliveries, like Falco's reopen message. */
   reopen(): Promise<void> {
-    if (!this.channel.reopen) return Promise.resolve();
+    if (!this.channel.reopen || this.abandoned) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       this.reopenWanted.push({ resolve, reject });
       this.schedule();

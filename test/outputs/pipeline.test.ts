@@ -270,3 +270,15 @@ describe('outputMetricsText', () => {
     ]);
   });
 });
+
+describe('after drain', () => {
+  it('reopen of a channel given up at shutdown returns at once', async () => {
+    const stuck = new RecordingChannel('http_output', 1, () => new Promise<void>(() => undefined));
+    const p = new OutputPipeline([{ channel: stuck }], { log: () => undefined });
+    await p.start();
+    p.publish(makeAlert(1));
+    await p.drain(50);
+    await p.reopen();
+    expect(stuck.reopened).toBe(0);
+  });
+});
