@@ -1,10 +1,11 @@
-import { closeSync, existsSync, openSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { closeSync, existsSync, openSync, read, readFileSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FileChannel, StdoutChannel } from '../../outputs/channels/index.js';
 import { AlertFormatter } from '../../outputs/format/index.js';
 import { OutputPipeline } from '../../outputs/pipeline/index.js';
-import { makeAlert, tempDir, waitFor } from './support.js';
+import { makeAlert, sleep, tempDir, waitFor } from './support.js';
 
 const format = (a: Parameters<AlertFormatter['format']>[0]): string => new AlertFormatter({ utcOffsetSeconds: () => 0 }).format(a);
 const lines = (path: string): string[] => readFileSync(path, 'utf8').split('\n').filter((l) => l !== '');
@@ -37,6 +38,41 @@ describe('stdout_output', () => {
     expect(lines(path)).toHaveLength(201);
     await ch.stop();
     expect(lines(path)).toHaveLength(202);
+    closeSync(fd);
+  });
+});
+
+describe('stdout_output to a pipe nobody reads', () => {
+  it('stalls only its own delivery: the event loop keeps running, and everything arrives once read', async () => {
+    const fifo = join(tempDir(), 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    const fd = openSync(fifo, 'r+'); // read-write: opening does not wait for a reader
+    const p = new OutputPipeline([{ channel: new StdoutChannel({ format, fd }) }], { log: () => undefined });
+    await p.start();
+    const n = 3000; // ~130 KB, twice a pipe's 64 KiB
+    const expected = Array.from({ length: n }, (_, i) => `${format(makeAlert(i))}\n`).join('');
+    for (let i = 0; i < n; i++) p.publish(makeAlert(i));
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 10);
+    await sleep(300);
+    clearInterval(timer);
+    expect(ticks).toBeGreaterThanOrEqual(15);
+    const stalled = p.counters()[0]!;
+    expect(stalled.inFlight).toBeGreaterThan(0);
+    expect(stalled.delivered).toBeLessThan(n);
+
+    const chunks: Buffer[] = [];
+    let got = 0;
+    const total = Buffer.byteLength(expected);
+    while (got < total) {
+      const buf = Buffer.alloc(65536);
+      const k = await new Promise<number>((res, rej) => read(fd, buf, 0, buf.length, null, (e, bytes) => (e ? rej(e) : res(bytes))));
+      chunks.push(buf.subarray(0, k));
+      got += k;
+    }
+    await waitFor(() => p.counters()[0]!.delivered === n);
+    expect(Buffer.concat(chunks).toString('utf8')).toBe(expected);
+    await p.drain(1000);
     closeSync(fd);
   });
 });
