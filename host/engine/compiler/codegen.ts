@@ -1,0 +1,538 @@
+// Resolved rules -> AssemblyScript source. Each distinct comparison becomes one small check
+// function (macros repeat the same checks across rules, so they are shared), each rule a boolean
+// expression over checks, and evaluation a switch on the event type that runs only the rules whose
+// inferred event-type set holds the type, in Falco's order: rules with known types first, then
+// rules that run for every type, each group by rule id (Falco's evttype_index_ruleset).
+import type { BinaryCheckExpr, Expr, FieldExpr, TransformerExpr, ValueExpr } from '../../condition/ast.js';
+import { valueToBytes } from '../../condition/bytes.js';
+import { defaultRegistry } from '../../fields/registry.js';
+import type { FieldType, ResolvedField } from '../../fields/types.js';
+import { parseOutputTemplate, type FieldToken } from '../../output/template.js';
+import type { ResolvedRule } from '../../rules/ruleset.js';
+import { EVENT_TYPES, eventTypeByName } from '../event-types.js';
+import { fieldAccess, HelperRegistry, type FieldAccess, type ValueKind } from './field-access.js';
+import { parseIpLiteral, parseNetLiteral, parseNumberLiteral } from './literals.js';
+import { regexCodegen } from './regex-hook.js';
+
+export type RuleMatchingMode = 'first' | 'all';
+
+/** One output field of a rule, in template order, as the extractor writes it. */
+export interface OutputFieldPlan {
+  /** The key in output_fields: the reference as written, with transformers (`proc.aname[2]`). */
+  key: string;
+  /** Type of the value after transformers. */
+  type: FieldType;
+  kind: ValueKind;
+}
+
+export interface RulePlan {
+  id: number;
+  outputs: OutputFieldPlan[];
+}
+
+export interface GeneratedModule {
+  source: string;
+  rules: RulePlan[];
+  /** Constructs compiled as never-true, with the reason (fields the batch cannot carry are not listed). */
+  notes: string[];
+}
+
+export class CodegenError extends Error {}
+
+interface Value {
+  kind: ValueKind;
+  access: FieldAccess;
+  /** Transformer calls applied after the read, innermost first (`F.toLower()`, ...). */
+  post: string[];
+}
+
+const STRING_OPS = new Set(['=', '==', '!=', '<', '<=', '>', '>=', 'contains', 'icontains', 'bcontains', 'startswith', 'bstartswith', 'endswith', 'glob', 'iglob', 'in', 'intersects', 'pmatch', 'regex']);
+
+class Generator {
+  private readonly helpers = new HelperRegistry();
+  private readonly decls: string[] = [];
+  private readonly inits: string[] = [];
+  private readonly checks = new Map<string, string>(); // body -> name
+  private readonly checkFns: string[] = [];
+  private readonly literals = new Map<string, string>(); // hex -> name
+  readonly notes: string[] = [];
+  private counter = 0;
+
+  constructor(private readonly mode: RuleMatchingMode) {}
+
+  private fresh(prefix: string): string {
+    return `${prefix}${this.counter++}`;
+  }
+
+  /** A static byte literal: [name, length]. */
+  literal(bytes: Uint8Array): [string, number] {
+    if (bytes.length === 0) return ['0', 0];
+    const hex = Buffer.from(bytes).toString('hex');
+    let name = this.literals.get(hex);
+    if (name === undefined) {
+      name = this.fresh('L');
+      this.literals.set(hex, name);
+      this.decls.push(`const ${name}: usize = memory.data<u8>([${Array.from(bytes).join(',')}]);`);
+    }
+    return [name, bytes.length];
+  }
+
+  private check(body: string): string {
+    let name = this.checks.get(body);
+    if (name === undefined) {
+      name = this.fresh('c');
+      this.checks.set(body, name);
+      this.checkFns.push(`function ${name}(ev: usize): bool {\n${body}\n}`);
+    }
+    return name;
+  }
+
+  // ---- operands ----
+
+  private resolve(f: FieldExpr): ResolvedField {
+    const text = f.arg === undefined ? f.field : `${f.field}[${f.arg}]`;
+    const r = defaultRegistry.lookup(text) ?? defaultRegistry.lookup(f.field);
+    if (r === undefined) throw new CodegenError(`unknown field '${text}'`);
+    if (f.arg !== undefined && r.argument === undefined && r.def.arg === undefined) return r;
+    if (f.arg !== undefined && r.text === f.field) {
+      // the registry parsed "field" only; reparse with the bracket argument
+      const again = defaultRegistry.lookup(text);
+      if (again !== undefined) return again;
+    }
+    return r;
+  }
+
+  operand(e: Expr): Value {
+    if (e.kind === 'field') {
+      const access = fieldAccess(this.resolve(e), this.helpers);
+      return { kind: access.kind, access, post: [] };
+    }
+    if (e.kind === 'transformer') return this.transformer(e);
+    throw new CodegenError(`unsupported operand ${e.kind}`);
+  }
+
+  private transformer(e: TransformerExpr): Value {
+    const name = e.transformer;
+    const inner = e.values[0];
+    if (name === 'val') {
+      if (inner === undefined) throw new CodegenError('val() needs a field');
+      return this.operand(inner);
+    }
+    if (name === 'join' || name === 'getopt' || inner === undefined) {
+      throw new CodegenError(`transformer '${name}' is not supported by the engine`);
+    }
+    const v = this.operand(inner);
+    if (v.access.ancestors === true || v.access.reads.length > 1) throw new CodegenError(`transformer '${name}' over a multi-valued field`);
+    switch (name) {
+      case 'tolower': return { ...v, post: [...v.post, 'F.toLower()'] };
+      case 'toupper': return { ...v, post: [...v.post, 'F.toUpper()'] };
+      case 'basename': return { ...v, post: [...v.post, 'F.baseName()'] };
+      case 'b64': return { ...v, post: [...v.post, 'F.b64Decode()'] };
+      case 'len': {
+        const access: FieldAccess = { ...v.access, kind: 'num', signed: false, type: 'PT_UINT64' };
+        return { kind: 'num', access, post: [...v.post, 'F.setNum(<u64>F.sl)'] };
+      }
+      default:
+        throw new CodegenError(`unknown transformer '${name}'`);
+    }
+  }
+
+  /** `read && post...` for alternative `i` (ancestor reads use the loop variable `n`). */
+  private readExpr(v: Value, read: string): string {
+    return [read, ...v.post].join(' && ');
+  }
+
+  /** Wraps a comparison `cmp` (over F.* values) in the read logic: any alternative / ancestor. */
+  private valueCheck(v: Value, cmp: string): string {
+    if (v.access.ancestors === true) {
+      return `  for (let n: u32 = 1; F.procN(ev, n) != 0; n++) {\n    if (${this.readExpr(v, v.access.reads[0]!)} && (${cmp})) return true;\n  }\n  return false;`;
+    }
+    const lines = v.access.reads.map((r) => `  if (${this.readExpr(v, r)} && (${cmp})) return true;`);
+    return `${lines.join('\n')}\n  return false;`;
+  }
+
+  // ---- conditions ----
+
+  cond(e: Expr): string {
+    switch (e.kind) {
+      case 'and':
+        return `(${e.children.map((c) => this.cond(c)).join(' && ')})`;
+      case 'or':
+        return `(${e.children.map((c) => this.cond(c)).join(' || ')})`;
+      case 'not':
+        return `!${this.cond(e.child)}`;
+      case 'unary': {
+        const v = this.operand(e.left);
+        return `${this.check(this.valueCheck(v, 'true'))}(ev)`;
+      }
+      case 'binary':
+        return this.binary(e);
+      default:
+        throw new CodegenError(`unexpected ${e.kind} node in a condition`);
+    }
+  }
+
+  private binary(e: BinaryCheckExpr): string {
+    if (e.left.kind === 'field' && e.left.field === 'evt.type' && e.left.arg === undefined && (e.right.kind === 'value' || e.right.kind === 'list')) {
+      const special = this.eventTypeCheck(e);
+      if (special !== undefined) return special;
+    }
+    const left = this.operand(e.left);
+    if (left.access.reads.length === 1 && left.access.reads[0] === 'false') return 'false';
+    try {
+      const cmp = e.right.kind === 'field' || e.right.kind === 'transformer'
+        ? this.fieldToField(e, left)
+        : this.valueCmp(e, left);
+      return `${this.check(this.valueCheck(left, cmp))}(ev)`;
+    } catch (err) {
+      if (err instanceof UnsupportedCheck) {
+        this.notes.push(err.message);
+        return 'false';
+      }
+      throw err;
+    }
+  }
+
+  /** evt.type = / != / in with event names: compares the type id (names the batch lacks never match). */
+  private eventTypeCheck(e: BinaryCheckExpr): string | undefined {
+    if (e.modifier !== undefined) return undefined;
+    const names = e.right.kind === 'value' ? [e.right.value] : e.right.kind === 'list' ? e.right.values.map((v) => v.value) : [];
+    const ids = [...new Set(names.map((n) => eventTypeByName(n)?.id).filter((x): x is number => x !== undefined))];
+    const anyOf = ids.length === 0 ? 'false' : `(${ids.map((id) => `t == ${id}`).join(' || ')})`;
+    let body: string;
+    if ((e.op === '=' || e.op === '==') && e.right.kind === 'value') body = `return ${anyOf};`;
+    else if (e.op === '!=' && e.right.kind === 'value') body = `return !${anyOf};`;
+    else if ((e.op === 'in' || e.op === 'intersects') && e.right.kind === 'list') body = `return ${anyOf};`;
+    else return undefined;
+    return `${this.check(`  const t = <u32>B.evType(ev);\n  ${body}`)}(ev)`;
+  }
+
+  private fieldToField(e: BinaryCheckExpr, left: Value): string {
+    const right = this.operand(e.right as FieldExpr | TransformerExpr);
+    if (right.access.ancestors === true || right.access.reads.length !== 1) throw new UnsupportedCheck(`multi-valued right-hand field in ${e.op}`);
+    const rread = this.readExpr(right, right.access.reads[0]!);
+    if (left.kind === 'str' && right.kind === 'str') {
+      const op = this.stringOpOnPair(e.op, 'lp', 'll', 'F.sp', 'F.sl');
+      const fn = this.helperPair(`const lp = F.sp; const ll = F.sl; if (!(${rread})) return false; return ${op};`);
+      return `${fn}(ev)`;
+    }
+    if (left.kind === 'num' && right.kind === 'num') {
+      const signed = left.access.signed;
+      const cmp = numCmp(e.op, signed ? '<i64>lv' : 'lv', signed ? '<i64>F.nv' : 'F.nv');
+      const fn = this.helperPair(`const lv = F.nv; if (!(${rread})) return false; return ${cmp};`);
+      return `${fn}(ev)`;
+    }
+    throw new UnsupportedCheck(`field comparison ${e.op} between ${left.kind} and ${right.kind}`);
+  }
+
+  private helperPair(body: string): string {
+    return this.helpers.helper(this.fresh('pair'), body);
+  }
+
+  private stringOpOnPair(op: string, ap: string, al: string, bp: string, bl: string): string {
+    switch (op) {
+      case '=': case '==': return `S.strEq(${ap}, ${al}, ${bp}, ${bl})`;
+      case '!=': return `!S.strEq(${ap}, ${al}, ${bp}, ${bl})`;
+      case '<': return `S.strCmp(${ap}, ${al}, ${bp}, ${bl}) < 0`;
+      case '<=': return `S.strCmp(${ap}, ${al}, ${bp}, ${bl}) <= 0`;
+      case '>': return `S.strCmp(${ap}, ${al}, ${bp}, ${bl}) > 0`;
+      case '>=': return `S.strCmp(${ap}, ${al}, ${bp}, ${bl}) >= 0`;
+      case 'contains': case 'bcontains': return `S.contains(${ap}, ${al}, ${bp}, ${bl})`;
+      case 'icontains': return `S.icontains(${ap}, ${al}, ${bp}, ${bl})`;
+      case 'startswith': case 'bstartswith': return `S.startsWith(${ap}, ${al}, ${bp}, ${bl})`;
+      case 'endswith': return `S.endsWith(${ap}, ${al}, ${bp}, ${bl})`;
+      case 'glob': return `G.glob(${bp}, ${bl}, ${ap}, ${al})`;
+      case 'iglob': return `G.iglob(${bp}, ${bl}, ${ap}, ${al})`;
+      default: throw new UnsupportedCheck(`operator ${op} between two fields`);
+    }
+  }
+
+  private values(e: BinaryCheckExpr): ValueExpr[] {
+    if (e.right.kind === 'value') return [e.right];
+    if (e.right.kind === 'list') return e.right.values;
+    return [];
+  }
+
+  private valueCmp(e: BinaryCheckExpr, left: Value): string {
+    const values = this.values(e);
+    const op = e.op;
+    if (e.modifier !== undefined) {
+      const parts = values.map((v) => this.scalarCmp(left, op, v));
+      if (parts.length === 0) return e.modifier === 'allof' ? 'true' : 'false';
+      return parts.map((p) => `(${p})`).join(e.modifier === 'allof' ? ' && ' : ' || ');
+    }
+    if (op === 'in' || op === 'intersects') return this.inCmp(left, values);
+    if (op === 'pmatch') return this.pmatchCmp(left, values);
+    if (values.length !== 1) throw new UnsupportedCheck(`operator ${op} with a list`);
+    return this.scalarCmp(left, op, values[0]!);
+  }
+
+  private inCmp(left: Value, values: ValueExpr[]): string {
+    if (values.length === 0) return 'false';
+    if (left.kind === 'str') {
+      const uniq = [...new Map(values.map((v) => [Buffer.from(valueToBytes(v.value)).toString('hex'), valueToBytes(v.value)])).values()];
+      if (uniq.length <= 3) return uniq.map((b) => this.strCmpLit('=', b)).join(' || ');
+      const set = this.fresh('SET');
+      this.decls.push(`const ${set} = new StrSet(${uniq.length});`);
+      for (const b of uniq) {
+        const [l, n] = this.literal(b);
+        this.inits.push(`${set}.add(${l}, ${n});`);
+      }
+      return `${set}.has(F.sp, F.sl)`;
+    }
+    return values.map((v) => `(${this.scalarCmp(left, '=', v)})`).join(' || ');
+  }
+
+  private pmatchCmp(left: Value, values: ValueExpr[]): string {
+    if (left.kind !== 'str') throw new UnsupportedCheck('pmatch on a non-string field');
+    const set = this.fresh('PM');
+    this.decls.push(`const ${set} = new PathPrefixSet();`);
+    for (const v of values) {
+      const [l, n] = this.literal(valueToBytes(v.value));
+      this.inits.push(`${set}.add(${l}, ${n});`);
+    }
+    return `${set}.match(F.sp, F.sl)`;
+  }
+
+  private strCmpLit(op: string, bytes: Uint8Array): string {
+    const [l, n] = this.literal(bytes);
+    return this.stringOpOnPair(op, 'F.sp', 'F.sl', l, String(n));
+  }
+
+  private scalarCmp(left: Value, op: string, v: ValueExpr): string {
+    switch (left.kind) {
+      case 'str': {
+        if (!STRING_OPS.has(op)) throw new UnsupportedCheck(`operator ${op} on a string field`);
+        if (op === 'regex') {
+          const name = this.fresh('RX');
+          const code = regexCodegen(v.value, name);
+          this.decls.push(code.declaration);
+          return code.matchExpr;
+        }
+        if (op === 'in' || op === 'intersects') return this.strCmpLit('=', valueToBytes(v.value));
+        if (op === 'pmatch') return this.pmatchCmp(left, [v]);
+        if (op === 'bcontains' || op === 'bstartswith') {
+          const hex = v.value;
+          if (!/^([0-9a-fA-F]{2})*$/.test(hex)) return 'false';
+          return this.strCmpLit(op, Uint8Array.from(Buffer.from(hex, 'hex')));
+        }
+        return this.strCmpLit(op, valueToBytes(v.value));
+      }
+      case 'num': {
+        const lit = parseNumberLiteral(left.access.type, v.value);
+        const o = op === 'in' || op === 'intersects' ? '=' : op;
+        if (!['=', '==', '!=', '<', '<=', '>', '>='].includes(o)) throw new UnsupportedCheck(`operator ${op} on a numeric field`);
+        return left.access.signed ? numCmp(o, '<i64>F.nv', `<i64>${BigInt.asIntN(64, lit)}`) : numCmp(o, 'F.nv', `<u64>${BigInt.asUintN(64, lit)}`);
+      }
+      case 'ip': {
+        const o = op === 'in' || op === 'intersects' ? '=' : op;
+        if (o !== '=' && o !== '==' && o !== '!=') throw new UnsupportedCheck(`operator ${op} on an address field`);
+        let test: string;
+        if (left.access.net === true || v.value.includes('/')) {
+          const net = parseNetLiteral(v.value);
+          const [l] = this.literal(padAddress(net.bytes));
+          test = net.v6 ? `(F.ip6 && N.ip6InNet(F.ipp, ${l}, ${net.prefix}))` : `(!F.ip6 && N.ip4InNet(F.ipp, ${l}, ${net.prefix}))`;
+        } else {
+          const addr = parseIpLiteral(v.value);
+          const [l] = this.literal(padAddress(addr.bytes));
+          test = addr.v6 ? `(F.ip6 && N.ip6Eq(F.ipp, ${l}))` : `(!F.ip6 && N.ip4Eq(F.ipp, ${l}))`;
+        }
+        return o === '!=' ? `!${test}` : test;
+      }
+    }
+  }
+
+  // ---- outputs ----
+
+  outputExtractor(rule: ResolvedRule): { fn: string; plans: OutputFieldPlan[] } {
+    let tokens: FieldToken[] = [];
+    try {
+      tokens = parseOutputTemplate(rule.output).tokens.filter((t): t is FieldToken => t.kind === 'field');
+    } catch {
+      tokens = [];
+    }
+    const plans: OutputFieldPlan[] = [];
+    const lines: string[] = [];
+    tokens.forEach((t, k) => {
+      const access = fieldAccess(t.field, this.helpers);
+      let kind: ValueKind = access.kind;
+      const post: string[] = [];
+      // template transformers are outermost first
+      for (const tr of [...t.transformers].reverse()) {
+        if (tr === 'len') {
+          post.push('F.setNum(<u64>F.sl)');
+          kind = 'num';
+        } else post.push({ tolower: 'F.toLower()', toupper: 'F.toUpper()', basename: 'F.baseName()', b64: 'F.b64Decode()' }[tr]);
+      }
+      const reads = access.ancestors === true ? [] : access.reads;
+      const out = kind === 'str' ? `F.outStr(${k})` : kind === 'num' ? `F.outNum(${k})` : `F.outIp(${k})`;
+      if (reads.length === 0 || reads[0] === 'false') lines.push(`  F.outMissing(${k});`);
+      else {
+        const cond = reads.map((r) => `(${[r, ...post].join(' && ')})`).join(' || ');
+        lines.push(`  if (${cond}) ${out}; else F.outMissing(${k});`);
+      }
+      plans.push({ key: t.raw, type: t.type, kind });
+    });
+    const name = `o${rule.id}`;
+    return { fn: `function ${name}(ev: usize): void {\n  F.outArea(${Math.max(plans.length, 1)});\n${lines.join('\n')}\n}`, plans };
+  }
+
+  // ---- module ----
+
+  module(rules: ResolvedRule[]): GeneratedModule {
+    const ruleFns: string[] = [];
+    const byType = new Map<number, number[]>();
+    const untyped: number[] = [];
+    const plans: RulePlan[] = [];
+    const extractors: string[] = [];
+    for (const rule of rules) {
+      let body: string;
+      try {
+        body = this.cond(rule.condition);
+      } catch (err) {
+        if (err instanceof CodegenError || err instanceof UnsupportedCheck) {
+          this.notes.push(`rule '${rule.name}': ${err.message}; never matches`);
+          body = 'false';
+        } else throw err;
+      }
+      ruleFns.push(`function r${rule.id}(ev: usize): bool {\n  return ${body};\n}`);
+      if (rule.eventTypes.all) untyped.push(rule.id);
+      else {
+        for (const n of rule.eventTypes.names) {
+          const t = eventTypeByName(n);
+          if (t === undefined) continue;
+          const list = byType.get(t.id) ?? [];
+          if (!list.includes(rule.id)) list.push(rule.id);
+          byType.set(t.id, list);
+        }
+      }
+      const ex = this.outputExtractor(rule);
+      extractors.push(ex.fn);
+      plans.push({ id: rule.id, outputs: ex.plans });
+    }
+    const first = this.mode === 'first';
+    const runList = (ids: number[]): string =>
+      ids.sort((a, b) => a - b).map((id) => `  if (r${id}(ev)) { emit(i, ${id});${first ? ' return true;' : ''} }`).join('\n');
+    const typeFns = [...byType.entries()].sort((a, b) => a[0] - b[0]).map(([t, ids]) =>
+      `function t${t}(ev: usize, i: u32): bool {\n${runList(ids)}\n  return false;\n}`);
+    const typeNames = EVENT_TYPES.map((t) => {
+      const [l, n] = this.literal(Buffer.from(t.name));
+      return `F.registerTypeName(${t.id}, ${l}, ${n});`;
+    });
+    const dispatch = [...byType.keys()].sort((a, b) => a - b).map((t) => `      case ${t}: matched = t${t}(ev, i); break;`).join('\n');
+    const source = [
+      '// GENERATED by host/engine/compiler from a rule set: do not edit.',
+      "import * as A from './abi_generated';",
+      "import * as B from './batch';",
+      "import * as F from './fields';",
+      "import * as S from './strings';",
+      "import * as G from './glob';",
+      "import * as N from './net';",
+      "import * as R from './regex';",
+      "import { StrSet } from './strset';",
+      "import { PathPrefixSet } from './pmatch';",
+      "import { validateBatch } from './validate';",
+      '',
+      '// keep every import referenced so unused ones do not warn',
+      'export const ABI_VERSION: u32 = A.BATCH_VERSION;',
+      ...this.decls,
+      ...[...this.helpers.bodies.values()].filter((b) => b.startsWith('const ')),
+      ...typeNames,
+      ...this.inits,
+      '',
+      ...[...this.helpers.bodies.values()].filter((b) => !b.startsWith('const ')),
+      ...this.checkFns,
+      ...ruleFns,
+      ...extractors,
+      '',
+      'let matchPtr: usize = heap.alloc(8 * 1024);',
+      'let matchCap: u32 = 1024;',
+      'let matchCount: u32 = 0;',
+      'function emit(i: u32, rule: u32): void {',
+      '  if (matchCount == matchCap) {',
+      '    const bigger = heap.alloc(<usize>matchCap * 16);',
+      '    memory.copy(bigger, matchPtr, <usize>matchCap * 8);',
+      '    matchPtr = bigger;',
+      '    matchCap *= 2;',
+      '  }',
+      '  store<u32>(matchPtr + (<usize>matchCount << 3), i);',
+      '  store<u32>(matchPtr + (<usize>matchCount << 3), rule, 4);',
+      '  matchCount++;',
+      '}',
+      ...typeFns,
+      `function untyped(ev: usize, i: u32): bool {\n${runList(untyped)}\n  return false;\n}`,
+      '',
+      'let batchPtr: usize = 0;',
+      'let batchCap: u32 = 0;',
+      '/** An 8-aligned buffer of at least len bytes for the host to copy a batch into. */',
+      'export function batchBuffer(len: u32): usize {',
+      '  if (len > batchCap) {',
+      '    batchCap = len + (len >> 1) + 64;',
+      '    batchPtr = (heap.alloc(<usize>batchCap + 8) + 7) & ~(<usize>7);',
+      '  }',
+      '  return batchPtr;',
+      '}',
+      'export function validate(base: usize, len: u32): u32 {',
+      '  return validateBatch(base, len);',
+      '}',
+      'export function matches(): usize {',
+      '  return matchPtr;',
+      '}',
+      '/** Evaluates every event of the (validated) batch at base; returns the number of matches. */',
+      'export function evaluate(base: usize): u32 {',
+      '  B.beginBatch(base);',
+      '  matchCount = 0;',
+      '  const n = B.eventCount();',
+      '  for (let i: u32 = 0; i < n; i++) {',
+      '    const ev = B.eventAt(i);',
+      '    F.scratchReset();',
+      '    let matched = false;',
+      '    switch (<u32>B.evType(ev)) {',
+      dispatch,
+      '      default: break;',
+      '    }',
+      first ? '    if (!matched) untyped(ev, i);' : '    untyped(ev, i);',
+      '  }',
+      '  return matchCount;',
+      '}',
+      '/** Writes the output fields of `rule` for event i into the output area; returns its address. */',
+      'export function extract(base: usize, i: u32, rule: u32): usize {',
+      '  B.beginBatch(base);',
+      '  const ev = B.eventAt(i);',
+      '  F.scratchReset();',
+      '  switch (rule) {',
+      ...rules.map((r) => `    case ${r.id}: o${r.id}(ev); break;`),
+      '    default: break;',
+      '  }',
+      '  return F.outArea(0);',
+      '}',
+      '',
+    ].join('\n');
+    return { source, rules: plans, notes: this.notes };
+  }
+}
+
+class UnsupportedCheck extends Error {}
+
+function numCmp(op: string, a: string, b: string): string {
+  switch (op) {
+    case '=': case '==': return `${a} == ${b}`;
+    case '!=': return `${a} != ${b}`;
+    case '<': return `${a} < ${b}`;
+    case '<=': return `${a} <= ${b}`;
+    case '>': return `${a} > ${b}`;
+    case '>=': return `${a} >= ${b}`;
+    default: throw new UnsupportedCheck(`operator ${op} on a numeric field`);
+  }
+}
+
+function padAddress(b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(16);
+  out.set(b);
+  return out;
+}
+
+/** Generates the AssemblyScript module for these rules (already filtered to the enabled ones). */
+export function generateModule(rules: readonly ResolvedRule[], mode: RuleMatchingMode): GeneratedModule {
+  return new Generator(mode).module([...rules].sort((a, b) => a.id - b.id));
+}
