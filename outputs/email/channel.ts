@@ -73,6 +73,8 @@ export class EmailChannel implements Channel {
       disableFileAccess: true,
       disableUrlAccess: true,
     });
+    // A pooled connection failing between messages must not become an unhandled 'error' event.
+    this.transporter.on('error', (err: Error) => this.log('warning', `${EMAIL_KEY}: SMTP connection: ${err.message}`));
   }
 
   async deliver(alerts: Alert[]): Promise<void> {
