@@ -110,6 +110,7 @@ function loadConfigStep(argv: readonly string[], opts: CliOptions, io: CliIo, lo
     logger.warning("Using deprecated config key 'rules_file' (singular form). Please use new 'rules_files' config key (plural form).");
   }
   logger.info(`Saker version: ${SAKER_VERSION} (${targetArch()})`);
+  for (const key of loaded.unknownKeys) logger.warning(`Unknown config key '${key}' ignored`);
   logger.debug(`CLI args: ${['saker', ...argv].join(' ')}`);
   if (loaded.mainFile !== null) {
     logger.info('Saker initialized with configuration files:');

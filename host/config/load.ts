@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { embeddedDefaults } from './defaults.js';
-import { readConfig, validateConfigFile, type SakerConfig } from './keys.js';
+import { checkConfigValues, readConfig, unknownConfigKeys, validateConfigFile, type SakerConfig } from './keys.js';
 import { ConfigError, expandEnvInTree, getAt, parseConfigYaml, setAt, type ConfigMap, type ConfigNode } from './tree.js';
 
 /** A config file that could not be read or parsed (Falco prints this line before failing). */
@@ -33,6 +33,8 @@ export interface LoadedConfig {
   files: LoadedConfigFile[];
   /** The main file's text (`--support` reports it); empty for the embedded defaults. */
   mainText: string;
+  /** Keys of the merged document that neither Falco nor Saker knows (the CLI warns about them). */
+  unknownKeys: string[];
 }
 
 export interface LoadConfigOptions {
@@ -157,7 +159,8 @@ export function loadConfig(opts: LoadConfigOptions): LoadedConfig {
   for (const o of opts.overrides) root = applyOverride(root, o);
 
   const config = readConfig(root, configName);
+  checkConfigValues(root, configName);
   // Falco keeps only the configured rules paths that exist.
   config.rulesFiles = config.rulesFiles.filter((p) => existsSync(p));
-  return { config, tree: root, mainFile: opts.file, files, mainText };
+  return { config, tree: root, mainFile: opts.file, files, mainText, unknownKeys: unknownConfigKeys(root) };
 }
