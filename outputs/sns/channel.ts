@@ -6,6 +6,7 @@ import { PublishBatchCommand, PublishCommand, SNSClient, type PublishBatchReques
 import type { Alert } from '../alert.js';
 import { DeliveryError, type Channel } from '../channel.js';
 import { AlertFormatter } from '../format/index.js';
+import type { OutputLog } from '../pipeline/index.js';
 import { classifySnsError, isTransientCode } from './aws-errors.js';
 import { SNS_KEY, type SnsConfig } from './config.js';
 import { batches, SNS_MAX_BATCH, SNS_MAX_BYTES, snsMessage, type SnsMessage } from './message.js';
@@ -18,6 +19,14 @@ export interface SnsChannelOptions {
    * Falco's defaults when not given.
    */
   formatter?: AlertFormatter;
+  /** Where refusals of part of a batch are logged (once per reason). */
+  log?: OutputLog;
+  /**
+   * Alerts SNS refused for good while the rest of their batch went out: `deliver` then succeeds
+   * (the pipeline counts the batch as delivered) and reports the refused ones here, so the drop
+   * counters can move them (OutputPipeline.reportLateFailure).
+   */
+  onDropped?: (count: number, error: DeliveryError) => void;
 }
 
 interface Pending {
@@ -25,16 +34,27 @@ interface Pending {
   message: SnsMessage;
 }
 
+interface EntryFailure {
+  alert: Alert;
+  permanent: boolean;
+  reason: string;
+}
+
 export class SnsChannel implements Channel {
   readonly name = SNS_KEY;
   readonly maxBatch = SNS_MAX_BATCH;
   private client: SNSClient | undefined;
-  /** Alerts SNS has taken; a retried batch skips them. Weak, so delivered alerts can be freed. */
+  // Outcomes per alert, so a batch the pipeline retries sends only what is still undecided.
+  // Weak, so settled alerts can be freed.
   private readonly delivered = new WeakSet<Alert>();
+  private readonly refused = new WeakMap<Alert, string>();
+  private readonly loggedReasons = new Set<string>();
   private readonly formatter: AlertFormatter;
+  private readonly log: OutputLog;
 
   constructor(private readonly config: SnsConfig, private readonly options: SnsChannelOptions = {}) {
     this.formatter = options.formatter ?? new AlertFormatter();
+    this.log = options.log ?? ((_level, m) => process.stderr.write(`${m}\n`));
   }
 
   async start(): Promise<void> {
@@ -49,28 +69,31 @@ export class SnsChannel implements Channel {
     const client = this.client;
     if (client === undefined) throw new DeliveryError(`${SNS_KEY}: deliver called before start`, { permanent: false });
     const pending: Pending[] = [];
-    const failures: { permanent: boolean; reason: string }[] = [];
     for (const alert of alerts) {
-      if (this.delivered.has(alert)) continue;
+      if (this.delivered.has(alert) || this.refused.has(alert)) continue;
       const message = snsMessage(alert, this.config.format, this.config.fifo, this.formatter);
       if (message.bytes > SNS_MAX_BYTES) {
-        failures.push({ permanent: true, reason: `alert of rule '${alert.rule}' is ${message.bytes} bytes, over SNS's ${SNS_MAX_BYTES}-byte limit` });
+        this.refused.set(alert, `alert of rule '${alert.rule}' is ${message.bytes} bytes, over SNS's ${SNS_MAX_BYTES}-byte limit`);
       } else {
         pending.push({ alert, message });
       }
     }
-    if (pending.length === 1 && failures.length === 0) {
+    if (pending.length === 1) {
       await this.publishOne(client, pending[0]!);
-      return;
+    } else {
+      const transient: EntryFailure[] = [];
+      for (const batch of batches(pending)) {
+        // A failed request ends this delivery: later alerts wait for the retry, keeping order.
+        for (const f of await this.publishBatch(client, batch)) {
+          if (f.permanent) this.refused.set(f.alert, f.reason);
+          else transient.push(f);
+        }
+      }
+      if (transient.length > 0) {
+        throw new DeliveryError(`${SNS_KEY}: ${transient.length} of ${alerts.length} alerts not published yet: ${reasons(transient)}`, { permanent: false });
+      }
     }
-    for (const batch of batches(pending)) {
-      // A failed request ends this delivery: later alerts wait for the retry, keeping order.
-      failures.push(...(await this.publishBatch(client, batch)));
-    }
-    if (failures.length === 0) return;
-    const permanent = failures.every((f) => f.permanent);
-    const reasons = [...new Set(failures.map((f) => f.reason))].join('; ');
-    throw new DeliveryError(`${SNS_KEY}: ${failures.length} of ${alerts.length} alerts not published: ${reasons}`, { permanent });
+    this.settleRefusals(alerts);
   }
 
   async stop(): Promise<void> {
@@ -98,12 +121,18 @@ export class SnsChannel implements Channel {
       MessageAttributes: p.message.attributes,
       ...(p.message.groupId === undefined ? {} : { MessageGroupId: p.message.groupId, MessageDeduplicationId: p.message.dedupId }),
     });
-    await this.request((options) => client.send(command, options));
+    try {
+      await this.request((options) => client.send(command, options));
+    } catch (err) {
+      if (err instanceof DeliveryError && err.permanent) this.refused.set(p.alert, err.message.slice(`${SNS_KEY}: `.length));
+      else throw err;
+      return;
+    }
     this.delivered.add(p.alert);
   }
 
   /** Sends one PublishBatch; returns the entries SNS refused. A failed request throws. */
-  private async publishBatch(client: SNSClient, batch: Pending[]): Promise<{ permanent: boolean; reason: string }[]> {
+  private async publishBatch(client: SNSClient, batch: Pending[]): Promise<EntryFailure[]> {
     const entries: PublishBatchRequestEntry[] = batch.map((p, i) => ({
       Id: `a${i}`,
       Message: p.message.body,
@@ -117,11 +146,40 @@ export class SnsChannel implements Channel {
       const p = batch[index];
       if (p !== undefined) this.delivered.add(p.alert);
     }
-    return (reply.Failed ?? []).map((f) => {
+    const failures: EntryFailure[] = [];
+    for (const f of reply.Failed ?? []) {
+      const p = batch[Number(f.Id?.slice(1))];
+      if (p === undefined) continue;
       const code = f.Code ?? 'Unknown';
       // An entry refused for the sender's own fault will be refused again, unless it was throttled.
       const permanent = f.SenderFault === true && !isTransientCode(code);
-      return { permanent, reason: `${code}: ${f.Message ?? 'no reason given'}` };
-    });
+      failures.push({ alert: p.alert, permanent, reason: `${code}: ${f.Message ?? 'no reason given'}` });
+    }
+    return failures;
   }
+
+  /**
+   * Once nothing is left to retry: when every alert was refused the batch fails as permanent;
+   * when only some were, the rest went out, so the refused ones are reported and logged instead.
+   */
+  private settleRefusals(alerts: Alert[]): void {
+    const refused = alerts.filter((a) => this.refused.has(a));
+    if (refused.length === 0) return;
+    const text = [...new Set(refused.map((a) => this.refused.get(a)!))].join('; ');
+    if (refused.length === alerts.length) {
+      const what = alerts.length === 1 ? text : `${refused.length} alerts not published: ${text}`;
+      throw new DeliveryError(`${SNS_KEY}: ${what}`, { permanent: true });
+    }
+    const error = new DeliveryError(`${SNS_KEY}: ${refused.length} of ${alerts.length} alerts not published: ${text}`, { permanent: true });
+    if (!this.loggedReasons.has(text)) {
+      if (this.loggedReasons.size >= 1000) this.loggedReasons.clear();
+      this.loggedReasons.add(text);
+      this.log('error', `${error.message} (the rest of the batch was delivered)`);
+    }
+    this.options.onDropped?.(refused.length, error);
+  }
+}
+
+function reasons(failures: readonly EntryFailure[]): string {
+  return [...new Set(failures.map((f) => f.reason))].join('; ');
 }

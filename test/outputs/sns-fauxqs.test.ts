@@ -239,19 +239,66 @@ describe('SNS channel against fauxqs', () => {
     const ch = await channel(topicArn, {}, p.endpoint);
     const alerts = Array.from({ length: 10 }, (_, i) => makeAlert({ output: i % 3 === 0 ? `flaky ${i}` : `steady ${i}` }));
     const failures = await deliverWithRetries(ch, alerts, 3);
-    expect(failures.map((f) => [f.permanent, f.message])).toEqual([[false, 'sns_output: 4 of 10 alerts not published: InternalError: try again']]);
+    expect(failures.map((f) => [f.permanent, f.message])).toEqual([[false, 'sns_output: 4 of 10 alerts not published yet: InternalError: try again']]);
     expect(p.batchSizes).toEqual([10, 4]);
     const got = await emu.receive(queueUrl, 11, 600);
     expect(got).toHaveLength(10);
     expect(new Set(got.map((m) => JSON.parse(m.Body!).output as string)).size).toBe(10);
   });
 
-  it('an entry refused for the sender\'s fault is a permanent failure with the reason', async () => {
-    const { topicArn } = await emu.topicWithQueue(topicName());
+  it('entries refused for the sender\'s fault: the rest is delivered and the refused are reported; all refused is permanent', async () => {
+    const { topicArn, queueUrl } = await emu.topicWithQueue(topicName());
     const p = await proxy({ failEntry: (m) => (m.includes('poison') ? { code: 'InvalidParameter', message: 'bad attribute', senderFault: true } : undefined) });
-    const ch = await channel(topicArn, {}, p.endpoint);
-    const err = await deliveryError(ch.deliver([makeAlert({ output: 'poison' }), makeAlert()]));
+    const dropped: [number, string][] = [];
+    const logs: string[] = [];
+    const ch = new SnsChannel(readSnsConfig({ enabled: 'true', topic_arn: topicArn, endpoint: p.endpoint })!, {
+      log: (_level, m) => void logs.push(m),
+      onDropped: (n, e) => void dropped.push([n, e.message]),
+    });
+    await ch.start();
+    cleanups.push(() => ch.stop());
+
+    await ch.deliver([makeAlert({ output: 'poison 1' }), makeAlert({ output: 'fine 1' }), makeAlert({ output: 'fine 2' })]);
+    await ch.deliver([makeAlert({ output: 'poison 2' }), makeAlert({ output: 'fine 3' })]);
+    expect(dropped).toEqual([
+      [1, 'sns_output: 1 of 3 alerts not published: InvalidParameter: bad attribute'],
+      [1, 'sns_output: 1 of 2 alerts not published: InvalidParameter: bad attribute'],
+    ]);
+    expect(logs).toEqual(['sns_output: 1 of 3 alerts not published: InvalidParameter: bad attribute (the rest of the batch was delivered)']);
+    expect(await emu.receive(queueUrl, 4, 400)).toHaveLength(3);
+
+    const err = await deliveryError(ch.deliver([makeAlert({ output: 'poison 3' }), makeAlert({ output: 'poison 4' })]));
     expect(err.permanent).toBe(true);
-    expect(err.message).toBe('sns_output: 1 of 2 alerts not published: InvalidParameter: bad attribute');
+    expect(err.message).toBe('sns_output: 2 alerts not published: InvalidParameter: bad attribute');
+  });
+
+  it('refused and throttled entries in one batch: the retry sends only the throttled one, then reports the refused', async () => {
+    const { topicArn, queueUrl } = await emu.topicWithQueue(topicName());
+    let flakyRefused = false;
+    const p = await proxy({
+      failEntry: (m) => {
+        if (m.includes('poison')) return { code: 'InvalidParameter', message: 'bad attribute', senderFault: true };
+        if (m.includes('flaky') && !flakyRefused) {
+          flakyRefused = true;
+          return { code: 'Throttling', message: 'slow down', senderFault: true };
+        }
+        return undefined;
+      },
+    });
+    const dropped: number[] = [];
+    const ch = new SnsChannel(readSnsConfig({ enabled: 'true', topic_arn: topicArn, endpoint: p.endpoint })!, {
+      log: () => undefined,
+      onDropped: (n) => void dropped.push(n),
+    });
+    await ch.start();
+    cleanups.push(() => ch.stop());
+    const batch = [makeAlert({ output: 'poison' }), makeAlert({ output: 'flaky' }), makeAlert({ output: 'fine' })];
+    const err = await deliveryError(ch.deliver(batch));
+    expect([err.permanent, err.message]).toEqual([false, 'sns_output: 1 of 3 alerts not published yet: Throttling: slow down']);
+    expect(dropped).toEqual([]);
+    await ch.deliver(batch);
+    expect(p.actions).toEqual(['PublishBatch', 'Publish']);
+    expect(dropped).toEqual([1]);
+    expect((await emu.receive(queueUrl, 3, 400)).map((m) => (JSON.parse(m.Body!).output as string).split(' ').pop()).sort()).toEqual(['fine', 'flaky']);
   });
 });
