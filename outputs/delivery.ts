@@ -50,7 +50,11 @@ export function createDelivery(config: DeliveryConfig, deps: DeliveryDeps): Deli
           onDigestDropped: (count) => pipeline?.reportLateFailure('email_output', count),
         });
       case 'sns_output':
-        return new SnsChannel(c.sns, { formatter });
+        return new SnsChannel(c.sns, {
+          formatter,
+          log: deps.log,
+          onDropped: (count) => pipeline?.reportLateFailure('sns_output', count),
+        });
     }
   };
 
