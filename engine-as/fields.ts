@@ -21,6 +21,7 @@ let scratchTop: usize = scratchBase;
 
 export function scratchReset(): void {
   scratchTop = scratchBase;
+  flagsEv = 0;
 }
 
 /** Room for n bytes that stays valid until the next scratchReset. */
@@ -134,6 +135,35 @@ export function asciiStr(s: string): bool {
   return buildFinish();
 }
 
+/** Static UTF-8 bytes of an ASCII string, made once at start (no per-event work). */
+function staticAscii(s: string): usize {
+  const p = heap.alloc(s.length > 0 ? <usize>s.length : 1);
+  for (let i = 0; i < s.length; i++) store<u8>(p + i, <u8>s.charCodeAt(i));
+  return p;
+}
+
+/** A table of static names: [pointer, length] per entry. */
+class StaticNames {
+  ptr: StaticArray<usize>;
+  len: StaticArray<u32>;
+  constructor(names: string[]) {
+    this.ptr = new StaticArray<usize>(names.length);
+    this.len = new StaticArray<u32>(names.length);
+    for (let i = 0; i < names.length; i++) {
+      this.ptr[i] = staticAscii(names[i]);
+      this.len[i] = <u32>names[i].length;
+    }
+  }
+  @inline set(i: i32): bool {
+    return setStr(unchecked(this.ptr[i]), unchecked(this.len[i]));
+  }
+}
+
+const DIR_NAMES = new StaticNames(['>', '<']);
+const SUCCESS_NAME = new StaticNames(['SUCCESS']);
+const L4_NAMES = new StaticNames(['', 'tcp', 'udp', 'icmp', 'raw']);
+const FAMILY_NAMES = new StaticNames(['ip', 'unix']);
+
 /** A string ref field (record address + field offset). */
 @inline export function ref(r: usize): bool {
   if (!B.refPresent(r)) return false;
@@ -152,7 +182,7 @@ export function registerTypeName(id: u32, p: usize, l: u32): void {
   unchecked((typeNameLen[id] = l));
 }
 
-export function evtType(ev: usize): bool {
+@inline export function evtType(ev: usize): bool {
   const t = <u32>B.evType(ev);
   return setStr(unchecked(typeNamePtr[t]), unchecked(typeNameLen[t]));
 }
@@ -160,7 +190,7 @@ export function evtType(ev: usize): bool {
 // ---- event record fields ----
 
 export function evtDir(ev: usize): bool {
-  return asciiStr(B.evHas(ev, A.EVT_DIR_ENTER) ? '>' : '<');
+  return DIR_NAMES.set(B.evHas(ev, A.EVT_DIR_ENTER) ? 0 : 1);
 }
 
 export function evtNum(ev: usize): bool {
@@ -189,7 +219,7 @@ export function evtFailed(ev: usize): bool {
 export function evtRes(ev: usize): bool {
   if (!B.evHas(ev, A.EVT_HAS_RES)) return false;
   const r = B.evRes(ev);
-  if (r >= 0) return asciiStr('SUCCESS');
+  if (r >= 0) return SUCCESS_NAME.set(0);
   buildBegin(16);
   appendErrno(r);
   return buildFinish();
@@ -210,7 +240,7 @@ export function evtPid(ev: usize): bool {
 }
 
 /** Numeric parameter slot k. */
-export function argNum(ev: usize, k: u32): bool {
+@inline export function argNum(ev: usize, k: u32): bool {
   if (!B.evArgPresent(ev, k)) return false;
   return setNum(B.evArgNum(ev, k));
 }
@@ -226,7 +256,7 @@ export function argDec(ev: usize, k: u32, signed: bool): bool {
 }
 
 /** String parameter slot k. */
-export function argStr(ev: usize, k: u32): bool {
+@inline export function argStr(ev: usize, k: u32): bool {
   return ref(B.evArgStr(ev, k));
 }
 
@@ -329,13 +359,26 @@ function appendEnum(v: u64, names: string[], offset: u64): bool {
   return true;
 }
 
+// The last rendered flags value of the current event (rules test evt.arg.flags many times).
+let flagsEv: usize = 0;
+let flagsKey: u32 = 0;
+let flagsP: usize = 0;
+let flagsL: u32 = 0;
+
 /** Renders numeric parameter slot k through a flag table; falls back to the number. */
 export function argFlags(ev: usize, k: u32, table: u32): bool {
   if (!B.evArgPresent(ev, k)) return false;
+  const key = (k << 16) | table;
+  if (flagsEv == ev && flagsKey == key) return setStr(flagsP, flagsL);
   const v = B.evArgNum(ev, k);
   buildBegin(64);
   if (!appendTable(v, table)) buildU64(v);
-  return buildFinish();
+  buildFinish();
+  flagsEv = ev;
+  flagsKey = key;
+  flagsP = sp;
+  flagsL = sl;
+  return true;
 }
 
 function appendTable(v: u64, table: u32): bool {
@@ -399,19 +442,19 @@ export function evtIsOpenExec(ev: usize): bool {
   return p == 0 || n == 0 ? p : B.procAncestor(p, n);
 }
 
-export function procStr(ev: usize, n: u32, offset: u32): bool {
+@inline export function procStr(ev: usize, n: u32, offset: u32): bool {
   const p = procN(ev, n);
   if (p == 0) return false;
   return ref(p + offset);
 }
 
-export function procI32(ev: usize, n: u32, offset: u32): bool {
+@inline export function procI32(ev: usize, n: u32, offset: u32): bool {
   const p = procN(ev, n);
   if (p == 0) return false;
   return setNum(<u64>(<i64>load<i32>(p + offset)));
 }
 
-export function procU32(ev: usize, n: u32, offset: u32): bool {
+@inline export function procU32(ev: usize, n: u32, offset: u32): bool {
   const p = procN(ev, n);
   if (p == 0) return false;
   return setNum(<u64>load<u32>(p + offset));
@@ -543,12 +586,12 @@ export function procCaps(ev: usize, offset: u32): bool {
 
 // ---- containers ----
 
-export function containerRec(ev: usize): usize {
+@inline export function containerRec(ev: usize): usize {
   const p = B.evProc(ev);
   return p == 0 ? 0 : B.procContainer(p);
 }
 
-export function containerStr(ev: usize, offset: u32): bool {
+@inline export function containerStr(ev: usize, offset: u32): bool {
   const c = containerRec(ev);
   if (c == 0) return false;
   return ref(c + offset);
@@ -607,12 +650,12 @@ export function mountByIndex(ev: usize, k: u32, offset: u32): bool {
   return B.evHas(ev, A.EVT_HAS_FD);
 }
 
-export function fdNum(ev: usize): bool {
+@inline export function fdNum(ev: usize): bool {
   if (!hasFd(ev) || !B.evHas(ev, A.EVT_FD_HAS_NUM)) return false;
   return setNum(<u64>B.evFdNum(ev));
 }
 
-export function fdName(ev: usize): bool {
+@inline export function fdName(ev: usize): bool {
   if (!hasFd(ev)) return false;
   return ref(ev + A.EVENT_FD_NAME);
 }
@@ -624,21 +667,21 @@ export function fdNameRaw(ev: usize): bool {
 
 const FD_TYPE_NAMES: string[] = ['', 'file', 'directory', 'ipv4', 'ipv6', 'ipv4', 'ipv6', 'pipe', 'unix', 'event', 'signalfd', 'eventpoll', 'inotify', 'timerfd', 'netlink', 'bpf', 'userfaultfd', 'io_uring', 'memfd', 'pidfd', '', ''];
 const FD_TYPE_CHARS: string = '?fd4646pueslitnburmPoX';
+const FD_TYPE_NAME_TABLE = new StaticNames(FD_TYPE_NAMES);
+const FD_TYPE_CHAR_BYTES: usize = staticAscii(FD_TYPE_CHARS);
 
 export function fdTypeName(ev: usize): bool {
   if (!hasFd(ev)) return false;
   const t = <i32>B.evFdType(ev);
   if (t <= 0 || t >= FD_TYPE_NAMES.length || FD_TYPE_NAMES[t].length == 0) return false;
-  return asciiStr(FD_TYPE_NAMES[t]);
+  return FD_TYPE_NAME_TABLE.set(t);
 }
 
-export function fdTypeChar(ev: usize): bool {
+@inline export function fdTypeChar(ev: usize): bool {
   if (!hasFd(ev)) return false;
   const t = <i32>B.evFdType(ev);
   if (t <= 0 || t >= FD_TYPE_CHARS.length) return false;
-  buildBegin(1);
-  buildByte(FD_TYPE_CHARS.charCodeAt(t));
-  return buildFinish();
+  return setStr(FD_TYPE_CHAR_BYTES + <usize>t, 1);
 }
 
 @inline function isFileLike(t: u8): bool {
@@ -668,18 +711,15 @@ export function fdFilename(ev: usize): bool {
 export function fdL4proto(ev: usize): bool {
   if (!hasFd(ev)) return false;
   const l = load<u8>(ev, A.EVENT_FD_L4PROTO);
-  if (l == A.L4_TCP) return asciiStr('tcp');
-  if (l == A.L4_UDP) return asciiStr('udp');
-  if (l == A.L4_ICMP) return asciiStr('icmp');
-  if (l == A.L4_RAW) return asciiStr('raw');
-  return false;
+  if (l == A.L4_NONE || l > A.L4_RAW) return false;
+  return L4_NAMES.set(<i32>l);
 }
 
 export function fdSockfamily(ev: usize): bool {
   if (!hasFd(ev)) return false;
   const f = load<u8>(ev, A.EVENT_FD_FAMILY);
-  if (f == A.SOCK_FAMILY_INET || f == A.SOCK_FAMILY_INET6) return asciiStr('ip');
-  if (f == A.SOCK_FAMILY_UNIX) return asciiStr('unix');
+  if (f == A.SOCK_FAMILY_INET || f == A.SOCK_FAMILY_INET6) return FAMILY_NAMES.set(0);
+  if (f == A.SOCK_FAMILY_UNIX) return FAMILY_NAMES.set(1);
   return false;
 }
 

@@ -53,8 +53,10 @@ class Generator {
   private readonly decls: string[] = [];
   private readonly inits: string[] = [];
   private readonly checks = new Map<string, string>(); // body -> name
-  private readonly checkFns: string[] = [];
-  private readonly literals = new Map<string, string>(); // hex -> name
+  private readonly checkBodies = new Map<string, string>(); // name -> body
+  private readonly checkUses = new Map<string, number>();
+  private readonly literals = new Map<string, number>(); // hex -> offset in the literal blob
+  private readonly blob: number[] = [];
   readonly notes: string[] = [];
   private counter = 0;
 
@@ -64,17 +66,17 @@ class Generator {
     return `${prefix}${this.counter++}`;
   }
 
-  /** A static byte literal: [name, length]. */
+  /** A static byte literal in the module's literal blob: [address expression, length]. */
   literal(bytes: Uint8Array): [string, number] {
     if (bytes.length === 0) return ['0', 0];
     const hex = Buffer.from(bytes).toString('hex');
-    let name = this.literals.get(hex);
-    if (name === undefined) {
-      name = this.fresh('L');
-      this.literals.set(hex, name);
-      this.decls.push(`const ${name}: usize = memory.data<u8>([${Array.from(bytes).join(',')}]);`);
+    let off = this.literals.get(hex);
+    if (off === undefined) {
+      off = this.blob.length;
+      this.literals.set(hex, off);
+      for (const b of bytes) this.blob.push(b);
     }
-    return [name, bytes.length];
+    return [`(LIT + ${off})`, bytes.length];
   }
 
   private check(body: string): string {
@@ -82,10 +84,36 @@ class Generator {
     if (name === undefined) {
       name = this.fresh('c');
       this.checks.set(body, name);
-      this.checkFns.push(`function ${name}(ev: usize): bool {\n${body}\n}`);
+      this.checkBodies.set(name, body);
     }
+    this.checkUses.set(name, (this.checkUses.get(name) ?? 0) + 1);
     return name;
   }
+
+  /**
+   * Check functions. A check that several rules share and that costs more than a flag test
+   * (string, set, glob, regex work) is memoised per event: its result is stored with the event's
+   * epoch, so macros repeated across rules run once per event.
+   */
+  private checkFunctions(): string[] {
+    const out: string[] = [];
+    let slot = 0;
+    for (const [name, body] of this.checkBodies) {
+      const shared = (this.checkUses.get(name) ?? 0) > 1;
+      const costly = /S\.|X\.|G\.|SET|PM|R\.|F\.proc(Joined|Caps|Env)|F\.arg|F\.p_|p_arg|for \(|c\d+\(ev\)/.test(body);
+      if (shared && costly) {
+        const at = slot++ * 4;
+        out.push(`function ${name}_eval(ev: usize): bool {\n${body}\n}`);
+        out.push(`function ${name}(ev: usize): bool {\n  const m = load<u32>(MEMO + ${at});\n  if ((m >> 1) == epoch) return (m & 1) != 0;\n  const r = ${name}_eval(ev);\n  store<u32>(MEMO + ${at}, (epoch << 1) | (r ? 1 : 0));\n  return r;\n}`);
+      } else {
+        out.push(`@inline function ${name}(ev: usize): bool {\n${body}\n}`);
+      }
+    }
+    this.memoSlots = slot;
+    return out;
+  }
+
+  private memoSlots = 0;
 
   // ---- operands ----
 
@@ -147,6 +175,7 @@ class Generator {
     if (v.access.ancestors === true) {
       return `  for (let n: u32 = 1; F.procN(ev, n) != 0; n++) {\n    if (${this.readExpr(v, v.access.reads[0]!)} && (${cmp})) return true;\n  }\n  return false;`;
     }
+    if (v.access.reads.length === 1) return `  return ${this.readExpr(v, v.access.reads[0]!)} && (${cmp});`;
     const lines = v.access.reads.map((r) => `  if (${this.readExpr(v, r)} && (${cmp})) return true;`);
     return `${lines.join('\n')}\n  return false;`;
   }
@@ -156,9 +185,12 @@ class Generator {
   cond(e: Expr): string {
     switch (e.kind) {
       case 'and':
-        return `(${e.children.map((c) => this.cond(c)).join(' && ')})`;
-      case 'or':
-        return `(${e.children.map((c) => this.cond(c)).join(' || ')})`;
+      case 'or': {
+        // A sub-expression (usually an expanded macro) becomes a check of its own, so that rules
+        // sharing it share its memoised result.
+        const expr = `(${e.children.map((c) => this.cond(c)).join(e.kind === 'and' ? ' && ' : ' || ')})`;
+        return e.children.length > 1 ? `${this.check(`  return ${expr};`)}(ev)` : expr;
+      }
       case 'not':
         return `!${this.cond(e.child)}`;
       case 'unary': {
@@ -237,7 +269,7 @@ class Generator {
       case '<=': return `S.strCmp(${ap}, ${al}, ${bp}, ${bl}) <= 0`;
       case '>': return `S.strCmp(${ap}, ${al}, ${bp}, ${bl}) > 0`;
       case '>=': return `S.strCmp(${ap}, ${al}, ${bp}, ${bl}) >= 0`;
-      case 'contains': case 'bcontains': return `S.contains(${ap}, ${al}, ${bp}, ${bl})`;
+      case 'contains': case 'bcontains': return `X.containsBytes(${ap}, ${al}, ${bp}, ${bl})`;
       case 'icontains': return `S.icontains(${ap}, ${al}, ${bp}, ${bl})`;
       case 'startswith': case 'bstartswith': return `S.startsWith(${ap}, ${al}, ${bp}, ${bl})`;
       case 'endswith': return `S.endsWith(${ap}, ${al}, ${bp}, ${bl})`;
@@ -273,12 +305,12 @@ class Generator {
       const uniq = [...new Map(values.map((v) => [Buffer.from(valueToBytes(v.value)).toString('hex'), valueToBytes(v.value)])).values()];
       if (uniq.length <= 3) return uniq.map((b) => this.strCmpLit('=', b)).join(' || ');
       const set = this.fresh('SET');
-      this.decls.push(`const ${set} = new StrSet(${uniq.length});`);
+      this.decls.push(`const ${set} = new ByteSet(${uniq.length});`);
       for (const b of uniq) {
         const [l, n] = this.literal(b);
         this.inits.push(`${set}.add(${l}, ${n});`);
       }
-      return `${set}.has(F.sp, F.sl)`;
+      return `${set}.mayHaveLength(F.sl) && ${set}.has(F.sp, F.sl)`;
     }
     return values.map((v) => `(${this.scalarCmp(left, '=', v)})`).join(' || ');
   }
@@ -344,7 +376,10 @@ class Generator {
 
   // ---- outputs ----
 
-  outputExtractor(rule: ResolvedRule): { fn: string; plans: OutputFieldPlan[] } {
+  private readonly outFields = new Map<string, { index: number; line: string }>();
+
+  /** The output fields of a rule as indices into the module's shared field extractor. */
+  outputPlan(rule: ResolvedRule): { fields: number[]; plans: OutputFieldPlan[] } {
     let tokens: FieldToken[] = [];
     try {
       tokens = parseOutputTemplate(rule.output).tokens.filter((t): t is FieldToken => t.kind === 'field');
@@ -352,8 +387,8 @@ class Generator {
       tokens = [];
     }
     const plans: OutputFieldPlan[] = [];
-    const lines: string[] = [];
-    tokens.forEach((t, k) => {
+    const fields: number[] = [];
+    for (const t of tokens) {
       const access = fieldAccess(t.field, this.helpers);
       let kind: ValueKind = access.kind;
       const post: string[] = [];
@@ -364,17 +399,21 @@ class Generator {
           kind = 'num';
         } else post.push({ tolower: 'F.toLower()', toupper: 'F.toUpper()', basename: 'F.baseName()', b64: 'F.b64Decode()' }[tr]);
       }
-      const reads = access.ancestors === true ? [] : access.reads;
-      const out = kind === 'str' ? `F.outStr(${k})` : kind === 'num' ? `F.outNum(${k})` : `F.outIp(${k})`;
-      if (reads.length === 0 || reads[0] === 'false') lines.push(`  F.outMissing(${k});`);
-      else {
-        const cond = reads.map((r) => `(${[r, ...post].join(' && ')})`).join(' || ');
-        lines.push(`  if (${cond}) ${out}; else F.outMissing(${k});`);
+      let entry = this.outFields.get(t.raw);
+      if (entry === undefined) {
+        const reads = access.ancestors === true ? [] : access.reads;
+        const out = kind === 'str' ? 'F.outStr(k)' : kind === 'num' ? 'F.outNum(k)' : 'F.outIp(k)';
+        const index = this.outFields.size;
+        const line = reads.length === 0 || reads[0] === 'false'
+          ? `    case ${index}: F.outMissing(k); return;`
+          : `    case ${index}: if (${reads.map((r) => `(${[r, ...post].join(' && ')})`).join(' || ')}) ${out}; else F.outMissing(k); return;`;
+        entry = { index, line };
+        this.outFields.set(t.raw, entry);
       }
+      fields.push(entry.index);
       plans.push({ key: t.raw, type: t.type, kind });
-    });
-    const name = `o${rule.id}`;
-    return { fn: `function ${name}(ev: usize): void {\n  F.outArea(${Math.max(plans.length, 1)});\n${lines.join('\n')}\n}`, plans };
+    }
+    return { fields, plans };
   }
 
   // ---- module ----
@@ -384,7 +423,8 @@ class Generator {
     const byType = new Map<number, number[]>();
     const untyped: number[] = [];
     const plans: RulePlan[] = [];
-    const extractors: string[] = [];
+    const outTable: number[] = [];
+    const outAt = new Map<number, number>();
     for (const rule of rules) {
       let body: string;
       try {
@@ -406,10 +446,12 @@ class Generator {
           byType.set(t.id, list);
         }
       }
-      const ex = this.outputExtractor(rule);
-      extractors.push(ex.fn);
+      const ex = this.outputPlan(rule);
+      outAt.set(rule.id, outTable.length);
+      outTable.push(ex.fields.length, ...ex.fields);
       plans.push({ id: rule.id, outputs: ex.plans });
     }
+    const checkFns = this.checkFunctions();
     const first = this.mode === 'first';
     const runList = (ids: number[]): string =>
       ids.sort((a, b) => a - b).map((id) => `  if (r${id}(ev)) { emit(i, ${id});${first ? ' return true;' : ''} }`).join('\n');
@@ -426,25 +468,39 @@ class Generator {
       "import * as B from './batch';",
       "import * as F from './fields';",
       "import * as S from './strings';",
+      "import * as X from './search';",
       "import * as G from './glob';",
       "import * as N from './net';",
       "import * as R from './regex';",
-      "import { StrSet } from './strset';",
+      "import { ByteSet, resetHashCache } from './byteset';",
       "import { PathPrefixSet } from './pmatch';",
       "import { validateBatch } from './validate';",
       '',
       '// keep every import referenced so unused ones do not warn',
       'export const ABI_VERSION: u32 = A.BATCH_VERSION;',
+      `const LIT: usize = memory.data<u8>([${this.blob.length === 0 ? '0' : this.blob.join(',')}]);`,
+      `const OUTS: usize = memory.data<u32>([${outTable.length === 0 ? '0' : outTable.join(',')}]);`,
+      `const OUT_AT: usize = memory.data<u32>([${outAtTable(outAt).join(',')}]);`,
+      `const OUT_AT_LEN: u32 = ${outAtTable(outAt).length};`,
       ...this.decls,
       ...[...this.helpers.bodies.values()].filter((b) => b.startsWith('const ')),
       ...typeNames,
       ...this.inits,
       '',
       ...[...this.helpers.bodies.values()].filter((b) => !b.startsWith('const ')),
-      ...this.checkFns,
+      ...checkFns,
       ...ruleFns,
-      ...extractors,
+      'function xf(ev: usize, f: u32, k: u32): void {',
+      '  switch (f) {',
+      ...[...this.outFields.values()].map((e) => e.line),
+      '    default: F.outMissing(k);',
+      '  }',
+      '}',
       '',
+      '// per-event memo of shared checks: (epoch << 1) | result; epoch 0 is never current',
+      `const MEMO: usize = heap.alloc(${Math.max(1, this.memoSlots) * 4});`,
+      `memory.fill(MEMO, 0, ${Math.max(1, this.memoSlots) * 4});`,
+      'let epoch: u32 = 0;',
       'let matchPtr: usize = heap.alloc(8 * 1024);',
       'let matchCap: u32 = 1024;',
       'let matchCount: u32 = 0;',
@@ -486,6 +542,11 @@ class Generator {
       '  for (let i: u32 = 0; i < n; i++) {',
       '    const ev = B.eventAt(i);',
       '    F.scratchReset();',
+      '    resetHashCache();',
+      '    if (++epoch == 0x7fffffff) {',
+      `      memory.fill(MEMO, 0, ${Math.max(1, this.memoSlots) * 4});`,
+      '      epoch = 1;',
+      '    }',
       '    let matched = false;',
       '    switch (<u32>B.evType(ev)) {',
       dispatch,
@@ -500,11 +561,14 @@ class Generator {
       '  B.beginBatch(base);',
       '  const ev = B.eventAt(i);',
       '  F.scratchReset();',
-      '  switch (rule) {',
-      ...rules.map((r) => `    case ${r.id}: o${r.id}(ev); break;`),
-      '    default: break;',
-      '  }',
-      '  return F.outArea(0);',
+      '  if (rule >= OUT_AT_LEN) return F.outArea(0);',
+      '  const at = load<u32>(OUT_AT + (<usize>rule << 2));',
+      '  if (at == 0xffffffff) return F.outArea(0);',
+      '  const p = OUTS + (<usize>at << 2);',
+      '  const n = load<u32>(p);',
+      '  const area = F.outArea(n);',
+      '  for (let k: u32 = 0; k < n; k++) xf(ev, load<u32>(p + (<usize>(k + 1) << 2)), k);',
+      '  return area;',
       '}',
       '',
     ].join('\n');
@@ -513,6 +577,14 @@ class Generator {
 }
 
 class UnsupportedCheck extends Error {}
+
+/** Offsets into the OUTS table by rule id (0xffffffff for ids not in the module). */
+function outAtTable(outAt: Map<number, number>): number[] {
+  const max = Math.max(-1, ...outAt.keys());
+  const table: number[] = [];
+  for (let id = 0; id <= max; id++) table.push(outAt.get(id) ?? 0xffffffff);
+  return table.length === 0 ? [0xffffffff] : table;
+}
 
 function numCmp(op: string, a: string, b: string): string {
   switch (op) {

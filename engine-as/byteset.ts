@@ -1,0 +1,101 @@
+// Hash set of byte strings for the generated rules' `in` / `intersects` lists, tuned for the engine's
+// access pattern: many sets probed with the same field value in one event. A length mask rejects
+// most misses without hashing, and the last value's hash is reused while it stays the same
+// (pointer, length) within an event (the engine calls resetHashCache per event, because scratch
+// memory and batch buffers are reused across events).
+// Keys are (pointer, length) pairs in static data that outlive the set.
+
+let cacheP: usize = 0;
+let cacheL: u32 = 0xffffffff;
+let cacheH: u32 = 0;
+
+export function resetHashCache(): void {
+  cacheL = 0xffffffff;
+}
+
+function hashBytes(p: usize, len: u32): u32 {
+  let h: u32 = 0x9e3779b9 ^ len;
+  let i: usize = 0;
+  const n = <usize>len;
+  for (; i + 4 <= n; i += 4) h = rotl<u32>((h ^ load<u32>(p + i)) * 0x85ebca6b, 13);
+  for (; i < n; i++) h = (h ^ <u32>load<u8>(p + i)) * 0x01000193;
+  h ^= h >> 16;
+  h *= 0x7feb352d;
+  h ^= h >> 15;
+  return h;
+}
+
+@inline function cachedHash(p: usize, len: u32): u32 {
+  if (p == cacheP && len == cacheL) return cacheH;
+  const h = hashBytes(p, len);
+  cacheP = p;
+  cacheL = len;
+  cacheH = h;
+  return h;
+}
+
+export class ByteSet {
+  private keys: StaticArray<u64>; // (len << 32) | (ptr + 1); 0 = empty
+  private hashes: StaticArray<u32>;
+  private mask: u32;
+  private lenMask: u64 = 0; // bit n: a key of length n (n < 63); bit 63: a longer key
+  size: u32 = 0;
+
+  constructor(expected: u32 = 8) {
+    let cap: u32 = 16;
+    while (cap < expected * 2) cap <<= 1;
+    this.keys = new StaticArray<u64>(cap);
+    this.hashes = new StaticArray<u32>(cap);
+    this.mask = cap - 1;
+  }
+
+  @inline private static lenBit(len: u32): u64 {
+    return <u64>1 << <u64>(len < 63 ? len : 63);
+  }
+
+  add(p: usize, len: u32): void {
+    if (this.has(p, len)) return;
+    if ((this.size + 1) * 2 > this.mask + 1) this.grow();
+    this.insert(p, len, hashBytes(p, len));
+    this.lenMask |= ByteSet.lenBit(len);
+    this.size++;
+  }
+
+  private insert(p: usize, len: u32, h: u32): void {
+    let i = h & this.mask;
+    while (unchecked(this.keys[i]) != 0) i = (i + 1) & this.mask;
+    unchecked((this.keys[i] = (<u64>len << 32) | (<u64>p + 1)));
+    unchecked((this.hashes[i] = h));
+  }
+
+  private grow(): void {
+    const oldKeys = this.keys;
+    const oldHashes = this.hashes;
+    const cap = (this.mask + 1) << 1;
+    this.keys = new StaticArray<u64>(cap);
+    this.hashes = new StaticArray<u32>(cap);
+    this.mask = cap - 1;
+    for (let i = 0; i < oldKeys.length; i++) {
+      const k = unchecked(oldKeys[i]);
+      if (k != 0) this.insert(<usize>((k & 0xffffffff) - 1), <u32>(k >> 32), unchecked(oldHashes[i]));
+    }
+  }
+
+  /** Cheap pre-check the generated code inlines before has(): is any key this long? */
+  @inline mayHaveLength(len: u32): bool {
+    return (this.lenMask & ByteSet.lenBit(len)) != 0;
+  }
+
+  has(p: usize, len: u32): bool {
+    if ((this.lenMask & ByteSet.lenBit(len)) == 0) return false;
+    const h = cachedHash(p, len);
+    let i = h & this.mask;
+    while (true) {
+      const k = unchecked(this.keys[i]);
+      if (k == 0) return false;
+      if (unchecked(this.hashes[i]) == h && <u32>(k >> 32) == len &&
+          memory.compare(<usize>((k & 0xffffffff) - 1), p, len) == 0) return true;
+      i = (i + 1) & this.mask;
+    }
+  }
+}
