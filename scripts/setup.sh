@@ -4,8 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages the build needs (the native capture module adds its own here when it lands).
-apt_packages=(ca-certificates)
+# Debian packages the build needs. The native capture module (native/build.sh): clang for the BPF
+# object, bpftool for vmlinux.h and the skeleton, libbpf/libelf/zlib to link, make/g++/python3 for
+# node-gyp.
+apt_packages=(ca-certificates clang libbpf-dev bpftool libelf-dev zlib1g-dev make g++ python3)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -29,3 +31,6 @@ fi
 # Everything below runs on the Node 24 that node@24 put into node_modules/.bin.
 export PATH="$PWD/node_modules/.bin:$PATH"
 tsc -p tsconfig.json
+
+# The capture addon (incremental: only what changed is rebuilt).
+bash native/build.sh

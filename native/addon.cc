@@ -1,0 +1,179 @@
+// Node-API surface of the capture module. JS gets a Capture class:
+//   new Capture({ eventTypes, cpusPerRing, ringBytes, wakeupBytes, batchEvents, flushMs })
+//   start(onBatch)        onBatch(Uint8Array) receives batch ABI v1 buffers (external memory, no copy)
+//   setEventTypes(ids)    run-time change of the captured types (state types always stay)
+//   stats()               counters and table sizes
+//   stop() → Promise      detaches, drains the rings, delivers the last batch, then resolves
+// and containerIdFromCgroup(path) (the cgroup rule, for tests).
+#include <napi.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <memory>
+#include <thread>
+
+#include "consumer.h"
+
+namespace {
+
+using saker::Consumer;
+using saker::ConsumerOptions;
+
+struct BatchMsg {
+  uint8_t* data;
+  size_t length;
+};
+
+std::set<uint16_t> typeSet(const Napi::Value& v) {
+  std::set<uint16_t> out;
+  if (!v.IsArray()) return out;
+  Napi::Array arr = v.As<Napi::Array>();
+  for (uint32_t i = 0; i < arr.Length(); i++) {
+    Napi::Value x = arr.Get(i);
+    if (x.IsNumber()) out.insert(uint16_t(x.As<Napi::Number>().Uint32Value()));
+  }
+  return out;
+}
+
+uint32_t optU32(const Napi::Object& o, const char* key, uint32_t def) {
+  Napi::Value v = o.Get(key);
+  return v.IsNumber() ? v.As<Napi::Number>().Uint32Value() : def;
+}
+
+class Capture : public Napi::ObjectWrap<Capture> {
+ public:
+  static Napi::Function Define(Napi::Env env) {
+    return DefineClass(env, "Capture",
+                       {InstanceMethod("start", &Capture::Start), InstanceMethod("stop", &Capture::Stop),
+                        InstanceMethod("setEventTypes", &Capture::SetEventTypes),
+                        InstanceMethod("stats", &Capture::Stats)});
+  }
+
+  explicit Capture(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Capture>(info) {
+    Napi::Object o = info.Length() > 0 && info[0].IsObject() ? info[0].As<Napi::Object>() : Napi::Object::New(info.Env());
+    opts_.types = typeSet(o.Get("eventTypes"));
+    opts_.probe.cpusPerRing = optU32(o, "cpusPerRing", 2);
+    opts_.probe.ringBytes = optU32(o, "ringBytes", 8u << 20);
+    opts_.probe.wakeupBytes = optU32(o, "wakeupBytes", 256u << 10);
+    opts_.batchEvents = optU32(o, "batchEvents", 4096);
+    opts_.flushMs = optU32(o, "flushMs", 20);
+    opts_.probe.selfTgid = uint32_t(getpid());
+  }
+
+ private:
+  Napi::Value Start(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (consumer_) throw Napi::Error::New(env, "capture already started");
+    if (info.Length() < 1 || !info[0].IsFunction()) throw Napi::TypeError::New(env, "start(onBatch): onBatch must be a function");
+    auto consumer = std::make_unique<Consumer>(opts_);
+    try {
+      consumer->open();
+    } catch (const std::exception& e) {
+      throw Napi::Error::New(env, std::string("capture: ") + e.what());
+    }
+    consumer_ = std::move(consumer);
+    tsfn_ = Napi::ThreadSafeFunction::New(env, info[0].As<Napi::Function>(), "saker-capture", 16, 1, this,
+                                          [](Napi::Env env, Capture* self) { self->Finished(env); });
+    Ref();  // the object stays alive while its thread runs
+    Consumer* c = consumer_.get();
+    Napi::ThreadSafeFunction tsfn = tsfn_;
+    thread_ = std::thread([c, tsfn]() mutable {
+      c->run([&tsfn](uint8_t* data, size_t length) {
+        auto* msg = new BatchMsg{data, length};
+        napi_status st = tsfn.BlockingCall(msg, [](Napi::Env env, Napi::Function cb, BatchMsg* m) {
+          if (env == nullptr) {  // the function is being torn down
+            free(m->data);
+            delete m;
+            return;
+          }
+          Napi::ArrayBuffer ab = Napi::ArrayBuffer::New(env, m->data, m->length, [](Napi::Env, void* d) { free(d); });
+          size_t len = m->length;
+          delete m;
+          cb.Call({Napi::Uint8Array::New(env, len, ab, 0)});
+        });
+        if (st != napi_ok) {
+          free(data);
+          delete msg;
+        }
+      });
+      tsfn.Release();  // queued batches are still delivered before the finalizer runs
+    });
+    running_ = true;
+    return env.Undefined();
+  }
+
+  void Finished(Napi::Env env) {
+    if (thread_.joinable()) thread_.join();
+    running_ = false;
+    for (auto& d : stopWaiters_) d.Resolve(env.Undefined());
+    stopWaiters_.clear();
+    Unref();
+  }
+
+  Napi::Value Stop(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    auto deferred = Napi::Promise::Deferred::New(env);
+    if (!running_) {
+      deferred.Resolve(env.Undefined());
+      return deferred.Promise();
+    }
+    stopWaiters_.push_back(deferred);
+    consumer_->requestStop();
+    return deferred.Promise();
+  }
+
+  Napi::Value SetEventTypes(const Napi::CallbackInfo& info) {
+    opts_.types = typeSet(info[0]);
+    if (consumer_ && running_) {
+      try {
+        consumer_->setTypes(opts_.types);
+      } catch (const std::exception& e) {
+        throw Napi::Error::New(info.Env(), std::string("capture: ") + e.what());
+      }
+    }
+    return info.Env().Undefined();
+  }
+
+  Napi::Value Stats(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    Napi::Object o = Napi::Object::New(env);
+    auto num = [&](const char* k, uint64_t v) { o.Set(k, Napi::Number::New(env, double(v))); };
+    if (consumer_) {
+      saker::ProbeCounters k = running_ ? consumer_->kernelCounters() : saker::ProbeCounters{};
+      num("kernelEvents", k.events);
+      num("dropsRingFull", k.dropsFull);
+      num("dropsRead", k.dropsRead);
+      num("records", consumer_->stats.records);
+      num("events", consumer_->stats.events);
+      num("batches", consumer_->stats.batches);
+      num("threads", consumer_->stats.threads);
+      num("unknownRecords", consumer_->stats.unknownRecords);
+    }
+    o.Set("running", Napi::Boolean::New(env, running_));
+    return o;
+  }
+
+  ConsumerOptions opts_;
+  std::unique_ptr<Consumer> consumer_;
+  Napi::ThreadSafeFunction tsfn_;
+  std::thread thread_;
+  bool running_ = false;
+  std::vector<Napi::Promise::Deferred> stopWaiters_;
+};
+
+// Exposed for tests: the cgroup → container.id rule the consumer applies.
+Napi::Value ContainerIdFromCgroup(const Napi::CallbackInfo& info) {
+  if (info.Length() < 1 || !info[0].IsString()) throw Napi::TypeError::New(info.Env(), "containerIdFromCgroup(path: string)");
+  return Napi::String::New(info.Env(), saker::containerIdFromCgroup(info[0].As<Napi::String>().Utf8Value()));
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("Capture", Capture::Define(env));
+  exports.Set("containerIdFromCgroup", Napi::Function::New(env, ContainerIdFromCgroup));
+  exports.Set("abiVersion", Napi::Number::New(env, 1));
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(saker_capture, Init)

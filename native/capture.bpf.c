@@ -1,0 +1,623 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Kernel side of the capture module: one program per captured syscall on its syscalls:sys_exit_<name>
+ * tracepoint (only the syscalls some rule or the state needs are attached; README.md has the figures
+ * that chose this over a tp_btf sys_exit dispatcher; fentry/fexit and LSM programs are refused on this
+ * kernel), plus three scheduler tracepoints for process state (fork, exec, exit). Records go to ring buffers shared by groups of
+ * CPUs; wake-ups are batched. Layout of a record: capture.h. */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "capture.h"
+#include "event_ids.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* Load-time configuration (set by the addon before load). */
+const volatile __u32 self_tgid = 0;       /* Saker's own process: never captured */
+const volatile __u32 cpus_per_ring = 1;
+const volatile __u64 wakeup_bytes = 256 * 1024; /* wake the consumer only past this much data */
+
+struct ring_tmpl {
+  __uint(type, BPF_MAP_TYPE_RINGBUF);
+  __uint(max_entries, 4 * 1024 * 1024);
+};
+
+struct {
+  __uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+  __uint(max_entries, SAKER_MAX_RINGS);
+  __type(key, __u32);
+  __array(values, struct ring_tmpl);
+} rings SEC(".maps");
+
+/* Run-time switch: enabled[type id] != 0 means records of that type are produced. */
+struct {
+  __uint(type, BPF_MAP_TYPE_ARRAY);
+  __uint(max_entries, SAKER_MAX_TYPES);
+  __type(key, __u32);
+  __type(value, __u8);
+} enabled SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+  __uint(max_entries, 1);
+  __type(key, __u32);
+  __type(value, struct saker_counters);
+} counters SEC(".maps");
+
+#define SCRATCH_SIZE 32768
+#define STR_AREA_MASK 16383
+struct scratch { __u8 b[SCRATCH_SIZE]; };
+struct {
+  __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+  __uint(max_entries, 1);
+  __type(key, __u32);
+  __type(value, struct scratch);
+} scratch_buf SEC(".maps");
+
+/* The file name an exec was given, kept from sched_process_exec until the syscall's exit program. */
+struct exec_name { char s[SAKER_MAX_STR]; };
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 4096);
+  __type(key, __u32);
+  __type(value, struct exec_name);
+} exec_names SEC(".maps");
+
+/* Fixed part of a record in the scratch buffer: header, socket, task, then strings from STR_BASE. */
+#define OFF_SOCK sizeof(struct saker_rec)
+#define OFF_TASK (OFF_SOCK + sizeof(struct saker_sock))
+#define STR_BASE (OFF_TASK + sizeof(struct saker_task))
+
+struct ctxb {
+  __u8 *buf;
+  struct saker_rec *r;
+  __u32 off; /* bytes of string payload written so far */
+  __u8 nstr;
+};
+
+static __always_inline void count(int which)
+{
+  __u32 k = 0;
+  struct saker_counters *c = bpf_map_lookup_elem(&counters, &k);
+  if (!c)
+    return;
+  if (which == 0)
+    __sync_fetch_and_add(&c->events, 1);
+  else if (which == 1)
+    __sync_fetch_and_add(&c->drops_full, 1);
+  else
+    __sync_fetch_and_add(&c->drops_read, 1);
+}
+
+static __always_inline bool type_enabled(__u32 type)
+{
+  __u8 *on = bpf_map_lookup_elem(&enabled, &type);
+  return on && *on;
+}
+
+static __always_inline bool is_self(void)
+{
+  return (bpf_get_current_pid_tgid() >> 32) == self_tgid;
+}
+
+static __always_inline int begin(struct ctxb *c, __u16 type, __s64 res)
+{
+  __u32 k = 0;
+  __u8 *buf = bpf_map_lookup_elem(&scratch_buf, &k);
+  if (!buf)
+    return -1;
+  struct saker_rec *r = (struct saker_rec *)buf;
+  __u64 id = bpf_get_current_pid_tgid();
+  r->ts = bpf_ktime_get_boot_ns();
+  r->res = res;
+  for (int i = 0; i < 6; i++)
+    r->a[i] = 0;
+  r->tid = (__u32)id;
+  r->pid = id >> 32;
+  r->type = type;
+  r->cpu = bpf_get_smp_processor_id();
+  r->flags = 0;
+  for (int i = 0; i < SAKER_STR_SLOTS; i++)
+    r->slen[i] = 0;
+  c->buf = buf;
+  c->r = r;
+  c->off = 0;
+  c->nstr = 0;
+  return 0;
+}
+
+/* Appends a user string (NUL-terminated, the NUL not kept) as the next string slot. */
+static __always_inline void put_user_str(struct ctxb *c, const void *ptr)
+{
+  if (c->nstr >= SAKER_STR_SLOTS)
+    return;
+  long n = 0;
+  if (ptr) {
+    __u32 off = c->off & STR_AREA_MASK;
+    n = bpf_probe_read_user_str(c->buf + STR_BASE + off, SAKER_MAX_STR, ptr);
+    if (n < 0) {
+      count(2);
+      n = 0;
+    } else if (n > 0) {
+      n -= 1;
+    }
+  }
+  c->r->slen[c->nstr & 3] = n;
+  c->off += n;
+  c->nstr++;
+}
+
+static __always_inline void put_kernel_str(struct ctxb *c, const void *ptr)
+{
+  if (c->nstr >= SAKER_STR_SLOTS)
+    return;
+  long n = 0;
+  if (ptr) {
+    __u32 off = c->off & STR_AREA_MASK;
+    n = bpf_probe_read_kernel_str(c->buf + STR_BASE + off, SAKER_MAX_STR, ptr);
+    if (n < 0)
+      n = 0;
+    else if (n > 0)
+      n -= 1;
+  }
+  c->r->slen[c->nstr & 3] = n;
+  c->off += n;
+  c->nstr++;
+}
+
+/* Appends len bytes of user memory (e.g. a sockaddr or the argv area) as the next string slot. */
+static __always_inline void put_user_bytes(struct ctxb *c, const void *ptr, __u32 len)
+{
+  if (c->nstr >= SAKER_STR_SLOTS)
+    return;
+  __u32 n = len;
+  if (n > SAKER_MAX_STR - 1)
+    n = SAKER_MAX_STR - 1;
+  if (!ptr)
+    n = 0;
+  if (n > 0) {
+    __u32 off = c->off & STR_AREA_MASK;
+    __u64 sz = n;
+    barrier_var(sz); /* keep the verifier's bound: clang would drop the mask otherwise */
+    sz &= SAKER_MAX_STR - 1;
+    if (bpf_probe_read_user(c->buf + STR_BASE + off, sz, ptr) < 0) {
+      count(2);
+      n = 0;
+    }
+  }
+  c->r->slen[c->nstr & 3] = n;
+  c->off += n;
+  c->nstr++;
+}
+
+static __always_inline int submit(struct ctxb *c)
+{
+  struct saker_rec *r = c->r;
+  __u32 cpu = bpf_get_smp_processor_id();
+  __u32 ring = cpus_per_ring ? cpu / cpus_per_ring : 0;
+  void *rb = bpf_map_lookup_elem(&rings, &ring);
+  if (!rb)
+    return 0;
+  /* Fixed header blocks, then only the string bytes actually written. */
+  __u64 size = STR_BASE + (c->off & STR_AREA_MASK);
+  barrier_var(size);
+  if (size > SCRATCH_SIZE)
+    return 0;
+  r->size = size;
+  __u64 avail = bpf_ringbuf_query(rb, BPF_RB_AVAIL_DATA);
+  __u64 flags = avail + size >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+  if (bpf_ringbuf_output(rb, c->buf, size, flags) < 0) {
+    count(1);
+    return 0;
+  }
+  count(0);
+  return 0;
+}
+
+/* ---- reading kernel state ---- */
+
+static __always_inline struct file *fd_file(struct task_struct *task, long fd)
+{
+  struct files_struct *files = task->files;
+  if (!files || fd < 0)
+    return NULL;
+  struct fdtable *fdt = files->fdt;
+  if (!fdt || fd >= fdt->max_fds)
+    return NULL;
+  struct file **fds = fdt->fd;
+  struct file *f = NULL;
+  bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
+  return f;
+}
+
+static __always_inline void fill_sock(struct ctxb *c, long fd)
+{
+  struct task_struct *task = bpf_get_current_task_btf();
+  struct file *f = fd_file(task, fd);
+  if (!f)
+    return;
+  struct socket *sock = BPF_CORE_READ(f, private_data);
+  if (!sock)
+    return;
+  struct sock *sk = BPF_CORE_READ(sock, sk);
+  if (!sk)
+    return;
+  struct saker_sock *s = (struct saker_sock *)(c->buf + OFF_SOCK);
+  __builtin_memset(s, 0, sizeof(*s));
+  s->family = BPF_CORE_READ(sk, __sk_common.skc_family);
+  s->l4proto = BPF_CORE_READ(sk, sk_protocol);
+  s->sk_type = BPF_CORE_READ(sk, sk_type);
+  s->listening = BPF_CORE_READ(sk, __sk_common.skc_state) == 10 /* TCP_LISTEN */;
+  s->lport = BPF_CORE_READ(sk, __sk_common.skc_num);
+  s->rport = __builtin_bswap16(BPF_CORE_READ(sk, __sk_common.skc_dport));
+  if (s->family == 2) {
+    __u32 la = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
+    __u32 ra = BPF_CORE_READ(sk, __sk_common.skc_daddr);
+    __builtin_memcpy(s->laddr, &la, 4);
+    __builtin_memcpy(s->raddr, &ra, 4);
+  } else if (s->family == 10) {
+    BPF_CORE_READ_INTO(&s->laddr, sk, __sk_common.skc_v6_rcv_saddr);
+    BPF_CORE_READ_INTO(&s->raddr, sk, __sk_common.skc_v6_daddr);
+  }
+  c->r->flags |= REC_HAS_SOCK;
+}
+
+static __always_inline __u32 pid_vnr_at(struct pid *p, __u32 level)
+{
+  struct upid up = {};
+  if (!p)
+    return 0;
+  bpf_probe_read_kernel(&up, sizeof(up), &p->numbers[level & 31]);
+  return up.nr;
+}
+
+static __always_inline __u32 tty_nr(struct task_struct *task)
+{
+  struct tty_struct *tty = BPF_CORE_READ(task, signal, tty);
+  if (!tty)
+    return 0;
+  __u32 major = BPF_CORE_READ(tty, driver, major);
+  __u32 minor = BPF_CORE_READ(tty, driver, minor_start) + BPF_CORE_READ(tty, index);
+  /* new_encode_dev, as /proc/<pid>/stat shows it */
+  return (minor & 0xff) | (major << 8) | ((minor & ~0xffu) << 12);
+}
+
+static __always_inline void fill_task(struct ctxb *c, struct task_struct *task)
+{
+  struct saker_task *t = (struct saker_task *)(c->buf + OFF_TASK);
+  const struct cred *cred = BPF_CORE_READ(task, cred);
+  t->ppid = BPF_CORE_READ(task, real_parent, tgid);
+  t->uid = BPF_CORE_READ(cred, euid.val);
+  t->gid = BPF_CORE_READ(cred, egid.val);
+  t->loginuid = BPF_CORE_READ(task, loginuid.val);
+  t->tty = tty_nr(task);
+  struct pid *tp = BPF_CORE_READ(task, thread_pid);
+  __u32 level = BPF_CORE_READ(tp, level);
+  t->vtid = pid_vnr_at(tp, level);
+  struct pid *leader_pid = BPF_CORE_READ(task, group_leader, thread_pid);
+  t->vpid = pid_vnr_at(leader_pid, level);
+  struct pid *sidp = BPF_CORE_READ(task, signal, pids[PIDTYPE_SID]);
+  t->sid = pid_vnr_at(sidp, 0);
+  struct pid *pgp = BPF_CORE_READ(task, signal, pids[PIDTYPE_PGID]);
+  t->vpgid = pid_vnr_at(pgp, level);
+  t->clone_flags = 0;
+  bpf_probe_read_kernel(&t->cap_effective, 8, &cred->cap_effective);
+  bpf_probe_read_kernel(&t->cap_permitted, 8, &cred->cap_permitted);
+  bpf_probe_read_kernel(&t->cap_inheritable, 8, &cred->cap_inheritable);
+  t->start_ns = BPF_CORE_READ(task, start_boottime);
+  BPF_CORE_READ_STR_INTO(&t->comm, task, comm);
+  c->r->flags |= REC_HAS_TASK;
+}
+
+/* Leaf name of the task's memory-controller cgroup (cgroup v1) or of its default-hierarchy cgroup. */
+static __always_inline void put_cgroup_leaf(struct ctxb *c, struct task_struct *task)
+{
+  int mem = bpf_core_enum_value(enum cgroup_subsys_id, memory_cgrp_id);
+  struct cgroup *cg = BPF_CORE_READ(task, cgroups, subsys[mem & 15], cgroup);
+  const char *name = BPF_CORE_READ(cg, kn, name);
+  struct cgroup *dfl = BPF_CORE_READ(task, cgroups, dfl_cgrp);
+  /* On the unified hierarchy the memory subsystem's cgroup is the default one. */
+  if (dfl && BPF_CORE_READ(dfl, level) > 0)
+    name = BPF_CORE_READ(dfl, kn, name);
+  put_kernel_str(c, name);
+}
+
+/* ---- syscall arguments (x86-64 order) ---- */
+
+#define ARG0(r) BPF_CORE_READ(r, di)
+#define ARG1(r) BPF_CORE_READ(r, si)
+#define ARG2(r) BPF_CORE_READ(r, dx)
+#define ARG3(r) BPF_CORE_READ(r, r10)
+#define ARG4(r) BPF_CORE_READ(r, r8)
+#define ARG5(r) BPF_CORE_READ(r, r9)
+
+/* A syscall's exit program: `regs` are the caller's registers (arguments), `ret` the result. */
+#define SYSCALL_EXIT(sys)                                                       \
+  static __always_inline int body_##sys(struct pt_regs *regs, long ret);        \
+  SEC("tracepoint/syscalls/sys_exit_" #sys)                                     \
+  int x_##sys(struct trace_event_raw_sys_exit *tp)                              \
+  {                                                                             \
+    struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf()); \
+    return body_##sys(regs, tp->ret);                                           \
+  }                                                                             \
+  static __always_inline int body_##sys(struct pt_regs *regs, long ret)
+
+/* Generic exit handler: all six arguments as numbers, and the arguments named in str_mask (bit i =
+ * argument i is a user string) as string slots, in argument order. */
+static __always_inline int emit_generic(__u16 type, struct pt_regs *regs, long ret, __u32 str_mask)
+{
+  if (!type_enabled(type) || is_self())
+    return 0;
+  struct ctxb c;
+  if (begin(&c, type, ret) < 0)
+    return 0;
+  __u64 args[6] = {ARG0(regs), ARG1(regs), ARG2(regs), ARG3(regs), ARG4(regs), ARG5(regs)};
+  for (int i = 0; i < 6; i++) {
+    c.r->a[i] = args[i];
+    if (str_mask & (1u << i))
+      put_user_str(&c, (const void *)args[i]);
+  }
+  return submit(&c);
+}
+
+#define GENERIC(sys, type, mask)                                                \
+  SYSCALL_EXIT(sys) { return emit_generic(type, regs, ret, mask); }
+
+/* Opens: the path, plus dev/ino/mode of the file the new fd refers to. a[3] high half = i_mode. */
+static __always_inline int emit_open(__u16 type, struct pt_regs *regs, long ret, int path_arg)
+{
+  if (!type_enabled(type) || is_self())
+    return 0;
+  struct ctxb c;
+  if (begin(&c, type, ret) < 0)
+    return 0;
+  __u64 args[6] = {ARG0(regs), ARG1(regs), ARG2(regs), ARG3(regs), ARG4(regs), ARG5(regs)};
+  for (int i = 0; i < 6; i++)
+    c.r->a[i] = args[i];
+  put_user_str(&c, (const void *)args[path_arg & 7]);
+  if (type == SAKER_EVT_OPENAT2) {
+    /* struct open_how { u64 flags; u64 mode; u64 resolve; } */
+    __u64 how[3] = {};
+    bpf_probe_read_user(how, sizeof(how), (const void *)args[2]);
+    c.r->a[2] = how[0];
+    c.r->a[3] = how[1];
+    c.r->a[4] = how[2];
+  }
+  if (ret >= 0) {
+    struct file *f = fd_file(bpf_get_current_task_btf(), ret);
+    if (f) {
+      struct inode *ino = BPF_CORE_READ(f, f_inode);
+      c.r->a[5] = BPF_CORE_READ(ino, i_ino); /* openat2 keeps resolve in a[4]; ino wins a[5] */
+      __u64 dev = BPF_CORE_READ(ino, i_sb, s_dev);
+      __u64 mode = BPF_CORE_READ(ino, i_mode);
+      struct saker_file *fi = (struct saker_file *)(c.buf + OFF_SOCK);
+      fi->dev = dev;
+      fi->i_mode = mode;
+      fi->f_mode = BPF_CORE_READ(f, f_mode);
+      fi->pad = 0;
+      c.r->flags |= REC_HAS_FILE;
+    }
+  }
+  return submit(&c);
+}
+
+SYSCALL_EXIT(open) { return emit_open(SAKER_EVT_OPEN, regs, ret, 0); }
+SYSCALL_EXIT(openat) { return emit_open(SAKER_EVT_OPENAT, regs, ret, 1); }
+SYSCALL_EXIT(openat2) { return emit_open(SAKER_EVT_OPENAT2, regs, ret, 1); }
+SYSCALL_EXIT(creat) { return emit_open(SAKER_EVT_CREAT, regs, ret, 0); }
+
+/* Sockets: the kernel's view of the endpoints after the call, plus the caller's sockaddr. */
+static __always_inline int emit_sock(__u16 type, struct pt_regs *regs, long ret, int fd_from_ret, int addr_arg)
+{
+  if (!type_enabled(type) || is_self())
+    return 0;
+  struct ctxb c;
+  if (begin(&c, type, ret) < 0)
+    return 0;
+  __u64 args[6] = {ARG0(regs), ARG1(regs), ARG2(regs), ARG3(regs), ARG4(regs), ARG5(regs)};
+  for (int i = 0; i < 6; i++)
+    c.r->a[i] = args[i];
+  long fd = fd_from_ret ? ret : (long)args[0];
+  if (fd >= 0)
+    fill_sock(&c, fd);
+  if (addr_arg >= 0) {
+    __u32 len = args[(addr_arg + 1) & 7];
+    if (len > 128)
+      len = 128;
+    put_user_bytes(&c, (const void *)args[addr_arg & 7], len);
+  }
+  return submit(&c);
+}
+
+SYSCALL_EXIT(connect) { return emit_sock(SAKER_EVT_CONNECT, regs, ret, 0, 1); }
+SYSCALL_EXIT(bind) { return emit_sock(SAKER_EVT_BIND, regs, ret, 0, 1); }
+SYSCALL_EXIT(accept) { return emit_sock(SAKER_EVT_ACCEPT, regs, ret, 1, -1); }
+SYSCALL_EXIT(accept4) { return emit_sock(SAKER_EVT_ACCEPT4, regs, ret, 1, -1); }
+SYSCALL_EXIT(listen) { return emit_sock(SAKER_EVT_LISTEN, regs, ret, 0, -1); }
+SYSCALL_EXIT(sendto) { return emit_sock(SAKER_EVT_SENDTO, regs, ret, 0, 4); }
+SYSCALL_EXIT(recvfrom) { return emit_sock(SAKER_EVT_RECVFROM, regs, ret, 0, -1); }
+SYSCALL_EXIT(sendmsg) { return emit_sock(SAKER_EVT_SENDMSG, regs, ret, 0, -1); }
+SYSCALL_EXIT(recvmsg) { return emit_sock(SAKER_EVT_RECVMSG, regs, ret, 0, -1); }
+
+/* pipe/pipe2/socketpair write two fds to a user int[2]: a[4], a[5] carry them. */
+static __always_inline int emit_fdpair(__u16 type, struct pt_regs *regs, long ret, int arr_arg)
+{
+  if (!type_enabled(type) || is_self())
+    return 0;
+  struct ctxb c;
+  if (begin(&c, type, ret) < 0)
+    return 0;
+  __u64 args[6] = {ARG0(regs), ARG1(regs), ARG2(regs), ARG3(regs), ARG4(regs), ARG5(regs)};
+  for (int i = 0; i < 4; i++)
+    c.r->a[i] = args[i];
+  int fds[2] = {-1, -1};
+  if (ret == 0)
+    bpf_probe_read_user(fds, sizeof(fds), (const void *)args[arr_arg & 7]);
+  c.r->a[4] = (__u64)(__s64)fds[0];
+  c.r->a[5] = (__u64)(__s64)fds[1];
+  return submit(&c);
+}
+
+SYSCALL_EXIT(pipe) { return emit_fdpair(SAKER_EVT_PIPE, regs, ret, 0); }
+SYSCALL_EXIT(pipe2) { return emit_fdpair(SAKER_EVT_PIPE2, regs, ret, 0); }
+SYSCALL_EXIT(socketpair) { return emit_fdpair(SAKER_EVT_SOCKETPAIR, regs, ret, 3); }
+
+/* Exec: on success the old address space is gone, so the file name comes from sched_process_exec
+ * and the arguments from the new image's argv area. */
+static __always_inline int emit_exec(__u16 type, struct pt_regs *regs, long ret, int path_arg)
+{
+  if (!type_enabled(type) || is_self())
+    return 0;
+  struct ctxb c;
+  if (begin(&c, type, ret) < 0)
+    return 0;
+  __u64 args[6] = {ARG0(regs), ARG1(regs), ARG2(regs), ARG3(regs), ARG4(regs), ARG5(regs)};
+  for (int i = 0; i < 6; i++)
+    c.r->a[i] = args[i];
+  struct task_struct *task = bpf_get_current_task_btf();
+  if (ret == 0) {
+    __u32 tid = c.r->tid;
+    struct exec_name *n = bpf_map_lookup_elem(&exec_names, &tid);
+    put_kernel_str(&c, n ? n->s : NULL);
+    if (n)
+      bpf_map_delete_elem(&exec_names, &tid);
+    struct mm_struct *mm = task->mm;
+    if (mm) {
+      unsigned long start = mm->arg_start, end = mm->arg_end;
+      __u32 len = end > start ? end - start : 0;
+      if (len >= SAKER_MAX_STR) {
+        len = SAKER_MAX_STR - 1;
+        c.r->flags |= REC_ARGS_TRUNCATED;
+      }
+      put_user_bytes(&c, (const void *)start, len);
+    } else {
+      put_user_bytes(&c, NULL, 0);
+    }
+  } else {
+    put_user_str(&c, (const void *)args[path_arg & 7]);
+    put_user_bytes(&c, NULL, 0);
+  }
+  put_cgroup_leaf(&c, task);
+  fill_task(&c, task);
+  return submit(&c);
+}
+
+SYSCALL_EXIT(execve) { return emit_exec(SAKER_EVT_EXECVE, regs, ret, 0); }
+SYSCALL_EXIT(execveat) { return emit_exec(SAKER_EVT_EXECVEAT, regs, ret, 1); }
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(t_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+  if (is_self())
+    return 0;
+  __u32 k = 0;
+  __u8 *buf = bpf_map_lookup_elem(&scratch_buf, &k);
+  if (!buf)
+    return 0;
+  struct exec_name *n = (struct exec_name *)buf;
+  if (bpf_probe_read_kernel_str(n->s, sizeof(n->s), bprm->filename) < 0)
+    return 0;
+  __u32 tid = (__u32)bpf_get_current_pid_tgid();
+  bpf_map_update_elem(&exec_names, &tid, n, BPF_ANY);
+  return 0;
+}
+
+/* Fork: state needs every new task, whatever the rules; a[0] = the parent thread's tid. */
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(t_fork, struct task_struct *parent, struct task_struct *child)
+{
+  struct ctxb c;
+  if (begin(&c, SAKER_REC_FORK, 0) < 0)
+    return 0;
+  c.r->tid = child->pid;
+  c.r->pid = child->tgid;
+  c.r->a[0] = parent->pid;
+  c.r->a[1] = parent->tgid;
+  fill_task(&c, child);
+  return submit(&c);
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(t_exit, struct task_struct *p)
+{
+  struct ctxb c;
+  if (begin(&c, SAKER_EVT_PROCEXIT, 0) < 0)
+    return 0;
+  __u32 code = p->exit_code;
+  c.r->a[0] = code;
+  c.r->a[1] = code >> 8;       /* ret */
+  c.r->a[2] = code & 0x7f;     /* signal */
+  c.r->a[3] = (code & 0x80) != 0; /* core */
+  return submit(&c);
+}
+
+/* Clone family in the parent: res is the child's pid. a[0] flags (clone), or clone_args for clone3. */
+static __always_inline int emit_clone(__u16 type, struct pt_regs *regs, long ret)
+{
+  if (!type_enabled(type) || is_self())
+    return 0;
+  struct ctxb c;
+  if (begin(&c, type, ret) < 0)
+    return 0;
+  c.r->a[0] = ARG0(regs);
+  if (type == SAKER_EVT_CLONE3) {
+    __u64 flags = 0;
+    bpf_probe_read_user(&flags, sizeof(flags), (const void *)ARG0(regs));
+    c.r->a[0] = flags;
+  } else if (type != SAKER_EVT_CLONE) {
+    c.r->a[0] = 0;
+  }
+  return submit(&c);
+}
+
+SYSCALL_EXIT(clone) { return emit_clone(SAKER_EVT_CLONE, regs, ret); }
+SYSCALL_EXIT(clone3) { return emit_clone(SAKER_EVT_CLONE3, regs, ret); }
+SYSCALL_EXIT(fork) { return emit_clone(SAKER_EVT_FORK, regs, ret); }
+SYSCALL_EXIT(vfork) { return emit_clone(SAKER_EVT_VFORK, regs, ret); }
+
+/* Everything else: numbers and user strings straight from the arguments (mask: string args). */
+GENERIC(close, SAKER_EVT_CLOSE, 0)
+GENERIC(dup, SAKER_EVT_DUP, 0)
+GENERIC(dup2, SAKER_EVT_DUP2, 0)
+GENERIC(dup3, SAKER_EVT_DUP3, 0)
+GENERIC(fcntl, SAKER_EVT_FCNTL, 0)
+GENERIC(socket, SAKER_EVT_SOCKET, 0)
+GENERIC(chdir, SAKER_EVT_CHDIR, 1 << 0)
+GENERIC(fchdir, SAKER_EVT_FCHDIR, 0)
+GENERIC(chroot, SAKER_EVT_CHROOT, 1 << 0)
+GENERIC(chmod, SAKER_EVT_CHMOD, 1 << 0)
+GENERIC(fchmod, SAKER_EVT_FCHMOD, 0)
+GENERIC(fchmodat, SAKER_EVT_FCHMODAT, 1 << 1)
+GENERIC(mkdir, SAKER_EVT_MKDIR, 1 << 0)
+GENERIC(mkdirat, SAKER_EVT_MKDIRAT, 1 << 1)
+GENERIC(rmdir, SAKER_EVT_RMDIR, 1 << 0)
+GENERIC(unlink, SAKER_EVT_UNLINK, 1 << 0)
+GENERIC(unlinkat, SAKER_EVT_UNLINKAT, 1 << 1)
+GENERIC(link, SAKER_EVT_LINK, (1 << 0) | (1 << 1))
+GENERIC(linkat, SAKER_EVT_LINKAT, (1 << 1) | (1 << 3))
+GENERIC(symlink, SAKER_EVT_SYMLINK, (1 << 0) | (1 << 1))
+GENERIC(symlinkat, SAKER_EVT_SYMLINKAT, (1 << 0) | (1 << 2))
+GENERIC(rename, SAKER_EVT_RENAME, (1 << 0) | (1 << 1))
+GENERIC(renameat, SAKER_EVT_RENAMEAT, (1 << 1) | (1 << 3))
+GENERIC(renameat2, SAKER_EVT_RENAMEAT2, (1 << 1) | (1 << 3))
+GENERIC(ptrace, SAKER_EVT_PTRACE, 0)
+GENERIC(memfd_create, SAKER_EVT_MEMFD_CREATE, 1 << 0)
+GENERIC(setuid, SAKER_EVT_SETUID, 0)
+GENERIC(setgid, SAKER_EVT_SETGID, 0)
+GENERIC(setresuid, SAKER_EVT_SETRESUID, 0)
+GENERIC(setresgid, SAKER_EVT_SETRESGID, 0)
+GENERIC(setsid, SAKER_EVT_SETSID, 0)
+GENERIC(setpgid, SAKER_EVT_SETPGID, 0)
+GENERIC(setns, SAKER_EVT_SETNS, 0)
+GENERIC(unshare, SAKER_EVT_UNSHARE, 0)
+GENERIC(init_module, SAKER_EVT_INIT_MODULE, 1 << 2)
+GENERIC(finit_module, SAKER_EVT_FINIT_MODULE, 1 << 1)
+GENERIC(bpf, SAKER_EVT_BPF, 0)
+GENERIC(userfaultfd, SAKER_EVT_USERFAULTFD, 0)
+GENERIC(kill, SAKER_EVT_KILL, 0)
+GENERIC(capset, SAKER_EVT_CAPSET, 0)
+GENERIC(eventfd, SAKER_EVT_EVENTFD, 0)
+GENERIC(eventfd2, SAKER_EVT_EVENTFD2, 0)
+GENERIC(signalfd, SAKER_EVT_SIGNALFD, 0)
+GENERIC(prctl, SAKER_EVT_PRCTL, 0)

@@ -1,0 +1,76 @@
+// Loads the capture addon (native/build/Release/saker_capture.node, built by `npm run build:native`)
+// and gives it types. The addon writes batch ABI v1 (engine-as/BATCH_ABI.md).
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface CaptureOptions {
+  /** Batch ABI event type ids to capture; the state types (exec, open, close, ...) are always added. */
+  eventTypes?: number[];
+  /** CPUs sharing one ring buffer (default 2). */
+  cpusPerRing?: number;
+  /** Bytes per ring buffer, a power of two (default 8 MiB). */
+  ringBytes?: number;
+  /** The kernel wakes the consumer only once this much data is pending (default 256 KiB). */
+  wakeupBytes?: number;
+  /** A batch is handed over when it holds this many events (default 4096) ... */
+  batchEvents?: number;
+  /** ... or when its first event is this old (default 20 ms). */
+  flushMs?: number;
+}
+
+export interface CaptureStats {
+  running: boolean;
+  kernelEvents?: number;
+  dropsRingFull?: number;
+  dropsRead?: number;
+  records?: number;
+  events?: number;
+  batches?: number;
+  threads?: number;
+  unknownRecords?: number;
+}
+
+export interface Capture {
+  /** Loads and attaches the probe, then calls onBatch with each batch (external memory, not copied). */
+  start(onBatch: (batch: Uint8Array) => void): void;
+  setEventTypes(ids: number[]): void;
+  stats(): CaptureStats;
+  /** Detaches, drains what the rings hold, delivers the last batch, then resolves. */
+  stop(): Promise<void>;
+}
+
+interface AddonModule {
+  Capture: new (options?: CaptureOptions) => Capture;
+  /** Batch ABI version the addon writes. */
+  abiVersion: number;
+  /** container.id for a cgroup path or leaf name: 12 hex characters, or "host". */
+  containerIdFromCgroup(path: string): string;
+}
+
+function repoRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const up = resolve(dir, '..');
+    if (up === dir) throw new Error('capture: cannot find the package root');
+    dir = up;
+  }
+  return dir;
+}
+
+export const ADDON_PATH = join(repoRoot(), 'native', 'build', 'Release', 'saker_capture.node');
+
+let cached: AddonModule | undefined;
+
+/** The addon, or an Error saying why it cannot be used (not built, not loadable). */
+export function loadCaptureAddon(): AddonModule {
+  if (cached) return cached;
+  if (!existsSync(ADDON_PATH)) throw new Error(`capture addon not built: ${ADDON_PATH} is missing (run npm run build:native)`);
+  cached = createRequire(import.meta.url)(ADDON_PATH) as AddonModule;
+  return cached;
+}
+
+export function createCapture(options: CaptureOptions = {}): Capture {
+  return new (loadCaptureAddon().Capture)(options);
+}

@@ -1,0 +1,715 @@
+#include "consumer.h"
+
+#include <arpa/inet.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <vector>
+
+#include "capture.h"
+#include "event_ids.h"
+#include "flags.h"
+
+namespace saker {
+
+namespace {
+
+constexpr size_t kOffSock = sizeof(saker_rec);
+constexpr size_t kOffTask = kOffSock + sizeof(saker_sock);
+constexpr size_t kStrBase = kOffTask + sizeof(saker_task);
+constexpr int64_t kAtFdcwd = -100;
+
+int64_t nowMs() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return int64_t(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
+}
+
+// Lexical normalisation of an absolute path, as libs does for fd names: no ".", "..", "//".
+std::string normalize(const std::string& path) {
+  std::vector<std::string> parts;
+  size_t i = 0;
+  while (i <= path.size()) {
+    size_t j = path.find('/', i);
+    if (j == std::string::npos) j = path.size();
+    std::string part = path.substr(i, j - i);
+    if (part == "..") {
+      if (!parts.empty()) parts.pop_back();
+    } else if (!part.empty() && part != ".") {
+      parts.push_back(part);
+    }
+    i = j + 1;
+  }
+  std::string out;
+  for (auto& p : parts) out += "/" + p;
+  return out.empty() ? "/" : out;
+}
+
+std::string ipText(uint16_t family, const uint8_t* ip) {
+  char buf[INET6_ADDRSTRLEN] = {};
+  inet_ntop(family == AF_INET6 ? AF_INET6 : AF_INET, ip, buf, sizeof buf);
+  return buf;
+}
+
+uint8_t l4From(uint16_t proto, uint16_t skType) {
+  if (proto == IPPROTO_TCP) return 1;
+  if (proto == IPPROTO_UDP) return 2;
+  if (proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6) return 3;
+  if (skType == SOCK_RAW) return 4;
+  return 0;
+}
+
+// Fills an fd from the kernel's socket endpoints. `server` says the local side accepted.
+void applySock(FdInfo& fd, const saker_sock& s, bool localIsServer, const std::string& unixPath) {
+  fd.family = uint8_t(s.family);
+  if (s.family == AF_UNIX) {
+    fd.type = FD_UNIX;
+    fd.l4proto = 0;
+    if (!unixPath.empty()) fd.name = unixPath;
+    return;
+  }
+  if (s.family != AF_INET && s.family != AF_INET6) return;
+  fd.type = s.family == AF_INET ? FD_IPV4 : FD_IPV6;
+  fd.l4proto = l4From(s.l4proto, s.sk_type);
+  const uint8_t* lip = s.laddr;
+  const uint8_t* rip = s.raddr;
+  if (localIsServer) {
+    memcpy(fd.serverIp, lip, 16);
+    fd.serverPort = s.lport;
+    memcpy(fd.clientIp, rip, 16);
+    fd.clientPort = s.rport;
+    fd.role = ROLE_SERVER;
+  } else {
+    memcpy(fd.clientIp, lip, 16);
+    fd.clientPort = s.lport;
+    memcpy(fd.serverIp, rip, 16);
+    fd.serverPort = s.rport;
+    fd.role = ROLE_CLIENT;
+  }
+  fd.hasClient = fd.hasServer = true;
+  fd.name = ipText(s.family, fd.clientIp) + ":" + std::to_string(fd.clientPort) + "->" +
+            ipText(s.family, fd.serverIp) + ":" + std::to_string(fd.serverPort);
+}
+
+// A sockaddr the caller passed: family, address (16 bytes), port, unix path.
+struct UserAddr {
+  uint16_t family = 0;
+  uint8_t ip[16] = {};
+  uint16_t port = 0;
+  std::string path;
+};
+
+UserAddr parseSockaddr(const std::string& b) {
+  UserAddr a;
+  if (b.size() < 2) return a;
+  memcpy(&a.family, b.data(), 2);
+  if (a.family == AF_INET && b.size() >= sizeof(sockaddr_in)) {
+    sockaddr_in in;
+    memcpy(&in, b.data(), sizeof in);
+    memcpy(a.ip, &in.sin_addr, 4);
+    a.port = ntohs(in.sin_port);
+  } else if (a.family == AF_INET6 && b.size() >= sizeof(sockaddr_in6)) {
+    sockaddr_in6 in6;
+    memcpy(&in6, b.data(), sizeof in6);
+    memcpy(a.ip, &in6.sin6_addr, 16);
+    a.port = ntohs(in6.sin6_port);
+  } else if (a.family == AF_UNIX && b.size() > 2) {
+    std::string p = b.substr(2);
+    if (!p.empty() && p[0] == '\0') p[0] = '@';  // abstract socket, as libs shows it
+    size_t nul = p.find('\0');
+    a.path = nul == std::string::npos ? p : p.substr(0, nul);
+  }
+  return a;
+}
+
+FdType fdTypeFromMode(uint32_t mode) {
+  switch (mode & S_IFMT) {
+    case S_IFDIR: return FD_DIRECTORY;
+    case S_IFIFO: return FD_FIFO;
+    case S_IFSOCK: return FD_UNIX;
+    default: return FD_FILE;
+  }
+}
+
+}  // namespace
+
+Consumer::Consumer(const ConsumerOptions& opts) : opts_(opts), writer_(state_) {}
+
+std::set<uint16_t> Consumer::stateTypes() {
+  return {SAKER_EVT_EXECVE, SAKER_EVT_EXECVEAT, SAKER_EVT_OPEN, SAKER_EVT_OPENAT, SAKER_EVT_OPENAT2,
+          SAKER_EVT_CREAT, SAKER_EVT_CLOSE, SAKER_EVT_DUP, SAKER_EVT_DUP2, SAKER_EVT_DUP3,
+          SAKER_EVT_FCNTL, SAKER_EVT_SOCKET, SAKER_EVT_CONNECT, SAKER_EVT_ACCEPT, SAKER_EVT_ACCEPT4,
+          SAKER_EVT_BIND, SAKER_EVT_CHDIR, SAKER_EVT_FCHDIR, SAKER_EVT_SETSID, SAKER_EVT_PIPE,
+          SAKER_EVT_PIPE2, SAKER_EVT_SOCKETPAIR, SAKER_EVT_MEMFD_CREATE, SAKER_EVT_SETUID,
+          SAKER_EVT_SETGID, SAKER_EVT_SETRESUID, SAKER_EVT_SETRESGID, SAKER_EVT_CLONE,
+          SAKER_EVT_CLONE3, SAKER_EVT_FORK, SAKER_EVT_VFORK, SAKER_EVT_PROCEXIT};
+}
+
+void Consumer::open() {
+  state_.seedFromProc();
+  std::lock_guard<std::mutex> lock(probeMu_);
+  probe_.open(opts_.probe, &Consumer::onRecordThunk, this);
+  std::set<uint16_t> all = opts_.types;
+  for (uint16_t t : stateTypes()) all.insert(t);
+  probe_.setTypes(all);
+  stats.threads = state_.threads.size();
+}
+
+void Consumer::setTypes(std::set<uint16_t> types) {
+  for (uint16_t t : stateTypes()) types.insert(t);
+  std::lock_guard<std::mutex> lock(probeMu_);
+  probe_.setTypes(types);
+}
+
+ProbeCounters Consumer::kernelCounters() {
+  std::lock_guard<std::mutex> lock(probeMu_);
+  return probe_.counters();
+}
+
+int Consumer::onRecordThunk(void* ctx, void* data, size_t size) {
+  static_cast<Consumer*>(ctx)->onRecord(static_cast<const saker_rec*>(data), size);
+  return 0;
+}
+
+void Consumer::run(const Deliver& deliver) {
+  while (!stop_.load()) {
+    // Wake-ups are batched in the kernel; the timeout bounds how long a quiet ring waits.
+    probe_.poll(int(opts_.flushMs > 0 ? opts_.flushMs : 10));
+    state_.names.refreshIfChanged();
+    if (writer_.eventCount() >= opts_.batchEvents ||
+        (writer_.eventCount() > 0 && nowMs() - batchStartMs_ >= int64_t(opts_.flushMs))) {
+      flush(deliver);
+    }
+    stats.threads = state_.threads.size();
+  }
+  // Stop: no new records, then everything already in the rings, then the last batch.
+  {
+    std::lock_guard<std::mutex> lock(probeMu_);
+    probe_.detachAll();
+  }
+  while (probe_.poll(0) > 0) {
+    if (writer_.eventCount() >= opts_.batchEvents) flush(deliver);
+  }
+  flush(deliver);
+  std::lock_guard<std::mutex> lock(probeMu_);
+  probe_.close();
+}
+
+void Consumer::flush(const Deliver& deliver) {
+  if (writer_.eventCount() == 0) return;
+  size_t n = writer_.eventCount();
+  size_t len = 0;
+  uint8_t* b = writer_.finish(++seq_, &len);
+  stats.events += n;
+  stats.batches += 1;
+  batchStartMs_ = -1;
+  deliver(b, len);
+}
+
+std::string Consumer::resolvePath(const ThreadInfo* t, int64_t dirfd, const std::string& path) {
+  if (!path.empty() && path[0] == '/') return normalize(path);
+  std::string base;
+  if (dirfd == kAtFdcwd || dirfd == INT_MIN) {
+    base = t ? t->cwd : std::string("/");
+  } else if (t && t->fds) {
+    auto it = t->fds->find(dirfd);
+    if (it != t->fds->end()) base = it->second.name + "/";
+  }
+  if (base.empty()) base = "/";
+  return normalize(base + path);
+}
+
+void Consumer::onRecord(const saker_rec* r, size_t size) {
+  if (size < kStrBase || r->size > size) return;
+  stats.records += 1;
+  const uint8_t* p = reinterpret_cast<const uint8_t*>(r);
+  const saker_sock* sock = (r->flags & REC_HAS_SOCK) ? reinterpret_cast<const saker_sock*>(p + kOffSock) : nullptr;
+  const saker_file* file = (r->flags & REC_HAS_FILE) ? reinterpret_cast<const saker_file*>(p + kOffSock) : nullptr;
+  const saker_task* task = (r->flags & REC_HAS_TASK) ? reinterpret_cast<const saker_task*>(p + kOffTask) : nullptr;
+  std::string s[SAKER_STR_SLOTS];
+  size_t off = kStrBase;
+  for (int k = 0; k < SAKER_STR_SLOTS; k++) {
+    size_t n = r->slen[k];
+    if (off + n > r->size) n = r->size > off ? r->size - off : 0;
+    s[k].assign(reinterpret_cast<const char*>(p + off), n);
+    off += n;
+  }
+  uint64_t ts = r->ts + state_.bootToEpochNs;
+  const int32_t tid = int32_t(r->tid), pid = int32_t(r->pid);
+  const int64_t res = r->res;
+  const __u64* a = r->a;
+
+  auto applyTask = [&](ThreadInfo& t) {
+    if (!task) return;
+    t.uid = task->uid;
+    t.gid = task->gid;
+    t.loginuid = task->loginuid == 0xFFFFFFFFu ? -1 : int64_t(task->loginuid);
+    t.tty = task->tty;
+    t.sid = int32_t(task->sid);
+    t.vpid = int32_t(task->vpid);
+    t.vtid = int32_t(task->vtid);
+    t.vpgid = int32_t(task->vpgid);
+    t.capEffective = task->cap_effective;
+    t.capPermitted = task->cap_permitted;
+    t.capInheritable = task->cap_inheritable;
+    t.hasCaps = true;
+    t.startTs = task->start_ns + state_.bootToEpochNs;
+    t.comm.assign(task->comm, strnlen(task->comm, sizeof task->comm));
+  };
+
+  if (r->type == SAKER_REC_FORK) {
+    int32_t parentTid = int32_t(a[0]), parentPid = int32_t(a[1]);
+    ThreadInfo* parent = state_.findOrScan(parentTid, parentPid);
+    ThreadInfo child = *parent;
+    child.tid = tid;
+    child.pid = pid;
+    bool thread = tid != pid;
+    child.ptid = thread ? parent->ptid : (task ? int32_t(task->ppid) : parent->pid);
+    if (!thread) child.fds = std::make_shared<FdTable>(*parent->fds);
+    applyTask(child);
+    child.version = 0;
+    state_.threads[tid] = std::move(child);
+    return;
+  }
+
+  ThreadInfo* t = state_.findOrScan(tid, pid);
+  const uint16_t type = r->type;
+  bool nameChanged = false;
+  FdTable& fds = *t->fds;
+
+  // State changes that the event itself must already show (libs parses the exit event first).
+  switch (type) {
+    case SAKER_EVT_EXECVE:
+    case SAKER_EVT_EXECVEAT:
+      if (res == 0) {
+        // s0: file name given to exec, s1: argv area, s2: cgroup leaf.
+        std::vector<std::string> argv;
+        size_t i = 0;
+        while (i < s[1].size()) {
+          size_t j = s[1].find('\0', i);
+          if (j == std::string::npos) j = s[1].size();
+          argv.push_back(s[1].substr(i, j - i));
+          i = j + 1;
+        }
+        t->exe = argv.empty() ? s[0] : argv[0];
+        t->args.assign(argv.size() > 1 ? argv.begin() + 1 : argv.end(), argv.end());
+        std::string full = resolvePath(t, type == SAKER_EVT_EXECVEAT ? int64_t(int32_t(a[0])) : kAtFdcwd, s[0]);
+        char real[PATH_MAX];
+        t->exepath = realpath(full.c_str(), real) ? std::string(real) : full;
+        t->exeFromMemfd = s[0].rfind("/dev/fd/", 0) == 0 && t->exepath.rfind("/memfd:", 0) == 0;
+        t->containerId = containerIdFromCgroup(s[2]);
+        applyTask(*t);
+        // Close-on-exec descriptors are gone.
+        for (auto it = fds.begin(); it != fds.end();) {
+          if (it->second.openFlags & PPM_O_CLOEXEC) it = fds.erase(it);
+          else ++it;
+        }
+        t->version++;
+      }
+      break;
+    case SAKER_EVT_OPEN:
+    case SAKER_EVT_OPENAT:
+    case SAKER_EVT_OPENAT2:
+    case SAKER_EVT_CREAT:
+      break;  // handled below, where the flags are converted once
+    case SAKER_EVT_CHDIR:
+      if (res == 0) {
+        t->cwd = resolvePath(t, kAtFdcwd, s[0]);
+        if (t->cwd.back() != '/') t->cwd += '/';
+        t->version++;
+      }
+      break;
+    case SAKER_EVT_FCHDIR:
+      if (res == 0) {
+        auto it = fds.find(int64_t(int32_t(a[0])));
+        if (it != fds.end()) {
+          t->cwd = it->second.name;
+          if (t->cwd.empty() || t->cwd.back() != '/') t->cwd += '/';
+          t->version++;
+        }
+      }
+      break;
+    case SAKER_EVT_SETUID:
+    case SAKER_EVT_SETRESUID:
+    case SAKER_EVT_SETGID:
+    case SAKER_EVT_SETRESGID:
+      if (res == 0) {
+        bool isUid = type == SAKER_EVT_SETUID || type == SAKER_EVT_SETRESUID;
+        uint32_t v = uint32_t(type == SAKER_EVT_SETRESUID || type == SAKER_EVT_SETRESGID ? a[1] : a[0]);
+        if (v != 0xFFFFFFFFu) {
+          if (isUid) t->uid = v;
+          else t->gid = v;
+          t->version++;
+        }
+      }
+      break;
+    case SAKER_EVT_SETSID:
+      if (res >= 0) {
+        t->sid = int32_t(res);
+        t->vpgid = t->vpid;
+        t->version++;
+      }
+      break;
+    default:
+      break;
+  }
+
+  EventRef e = writer_.add(type, ++evtNum_, ts, tid, pid, r->cpu, t);
+  if (batchStartMs_ < 0) batchStartMs_ = nowMs();
+  auto fdOf = [&](int64_t num) -> FdInfo* {
+    auto it = fds.find(num);
+    return it == fds.end() ? nullptr : &it->second;
+  };
+  auto withFd = [&](int64_t num) { e.setFd(num, fdOf(num)); };
+  auto i32 = [](uint64_t v) { return uint64_t(int64_t(int32_t(v))); };
+
+  switch (type) {
+    case SAKER_EVT_EXECVE:
+      e.setRes(res);
+      e.setNum(0, 0);
+      e.setStr(0, s[0]);
+      break;
+    case SAKER_EVT_EXECVEAT:
+      e.setRes(res);
+      e.setNum(0, 0);
+      break;
+    case SAKER_EVT_OPEN:
+    case SAKER_EVT_OPENAT:
+    case SAKER_EVT_OPENAT2:
+    case SAKER_EVT_CREAT: {
+      int64_t dirfd = type == SAKER_EVT_OPENAT || type == SAKER_EVT_OPENAT2 ? int64_t(int32_t(a[0])) : kAtFdcwd;
+      uint64_t kflags = type == SAKER_EVT_CREAT ? (O_CREAT | O_WRONLY | O_TRUNC)
+                        : type == SAKER_EVT_OPEN ? a[1] : a[2];
+      uint64_t kmode = type == SAKER_EVT_CREAT ? a[1] : type == SAKER_EVT_OPEN ? a[2] : a[3];
+      uint32_t flags = openFlagsToPpm(kflags);
+      if (file && (file->f_mode & 0x100000u /* FMODE_CREATED */)) flags |= PPM_O_F_CREATED;
+      uint32_t mode = (kflags & (O_CREAT | O_TMPFILE)) ? uint32_t(kmode & 07777) : 0;
+      uint64_t dev = file ? file->dev : 0, ino = file ? a[5] : 0;
+      e.setRes(res);
+      if (type == SAKER_EVT_OPEN) {
+        e.setNum(0, flags); e.setNum(1, mode); e.setNum(2, dev); e.setNum(3, ino);
+      } else if (type == SAKER_EVT_OPENAT) {
+        e.setNum(0, uint64_t(dirfd)); e.setNum(1, flags); e.setNum(2, mode); e.setNum(3, dev); e.setNum(4, ino);
+      } else if (type == SAKER_EVT_OPENAT2) {
+        e.setNum(0, uint64_t(dirfd)); e.setNum(1, flags); e.setNum(2, mode); e.setNum(3, a[4]);
+        e.setNum(4, dev); e.setNum(5, ino);
+      } else {
+        e.setNum(0, mode); e.setNum(1, dev); e.setNum(2, ino); e.setNum(3, (file && (file->f_mode & 0x100000u)) ? 1 : 0);
+      }
+      e.setStr(0, s[0]);
+      FdInfo fd;
+      fd.name = resolvePath(t, dirfd, s[0]);
+      fd.type = file ? fdTypeFromMode(file->i_mode) : ((kflags & O_DIRECTORY) ? FD_DIRECTORY : FD_FILE);
+      fd.openFlags = flags;
+      if (res >= 0) {
+        fds[res] = fd;
+        e.setFd(res, &fds[res]);
+      } else {
+        e.setFd(res, &fd);
+      }
+      break;
+    }
+    case SAKER_EVT_CLOSE: {
+      int64_t num = int64_t(int32_t(a[0]));
+      e.setRes(res);
+      e.setNum(0, uint64_t(num));
+      withFd(num);
+      if (res == 0) fds.erase(num);
+      break;
+    }
+    case SAKER_EVT_DUP:
+    case SAKER_EVT_DUP2:
+    case SAKER_EVT_DUP3:
+    case SAKER_EVT_FCNTL: {
+      int64_t oldfd = int64_t(int32_t(a[0]));
+      e.setRes(res);
+      if (type == SAKER_EVT_FCNTL) {
+        e.setNum(0, uint64_t(oldfd)); e.setNum(1, fcntlCmdToPpm(uint32_t(a[1]))); e.setNum(2, a[2]);
+      } else {
+        e.setNum(0, uint64_t(oldfd));
+        if (type != SAKER_EVT_DUP) e.setNum(1, i32(a[1]));
+        if (type == SAKER_EVT_DUP3) e.setNum(2, (a[2] & O_CLOEXEC) ? uint64_t(PPM_O_CLOEXEC) : uint64_t(0));
+      }
+      withFd(oldfd);
+      bool dups = type != SAKER_EVT_FCNTL || a[1] == 0 /* F_DUPFD */ || a[1] == 1030 /* F_DUPFD_CLOEXEC */;
+      if (dups && res >= 0 && res != oldfd) {
+        if (FdInfo* src = fdOf(oldfd)) {
+          FdInfo copy = *src;
+          copy.openFlags &= ~uint32_t(PPM_O_CLOEXEC);
+          fds[res] = copy;
+        }
+      }
+      break;
+    }
+    case SAKER_EVT_SOCKET: {
+      e.setRes(res);
+      e.setNum(0, a[0]); e.setNum(1, a[1] & 0xf); e.setNum(2, a[2]); e.setNum(3, a[1] & ~uint64_t(0xf));
+      if (res >= 0) {
+        FdInfo fd;
+        fd.family = uint8_t(a[0] == AF_INET || a[0] == AF_INET6 || a[0] == AF_UNIX ? a[0] : 0);
+        fd.type = a[0] == AF_INET ? FD_IPV4 : a[0] == AF_INET6 ? FD_IPV6 : a[0] == AF_UNIX ? FD_UNIX
+                : a[0] == AF_NETLINK ? FD_NETLINK : FD_UNKNOWN;
+        uint32_t st = uint32_t(a[1] & 0xf);
+        fd.l4proto = (fd.type == FD_IPV4 || fd.type == FD_IPV6)
+                         ? (st == SOCK_STREAM ? 1 : st == SOCK_DGRAM ? 2 : st == SOCK_RAW ? 4 : 0) : 0;
+        if (a[1] & SOCK_CLOEXEC) fd.openFlags |= PPM_O_CLOEXEC;
+        fds[res] = fd;
+        e.setFd(res, &fds[res]);
+      }
+      break;
+    }
+    case SAKER_EVT_CONNECT:
+    case SAKER_EVT_BIND:
+    case SAKER_EVT_LISTEN: {
+      int64_t num = int64_t(int32_t(a[0]));
+      e.setRes(res);
+      e.setNum(0, uint64_t(num));
+      if (type == SAKER_EVT_LISTEN) e.setNum(1, i32(a[1]));
+      FdInfo& fd = fds[num];
+      UserAddr ua = parseSockaddr(s[0]);
+      if (sock) {
+        std::string before = fd.name;
+        if (type == SAKER_EVT_CONNECT) {
+          applySock(fd, *sock, false, ua.path);
+          // A failed connect leaves the kernel's peer empty: the caller's address is the server.
+          if (ua.family == sock->family && (ua.family == AF_INET || ua.family == AF_INET6) && sock->rport == 0) {
+            memcpy(fd.serverIp, ua.ip, 16);
+            fd.serverPort = ua.port;
+            fd.name = ipText(sock->family, fd.clientIp) + ":" + std::to_string(fd.clientPort) + "->" +
+                      ipText(sock->family, fd.serverIp) + ":" + std::to_string(fd.serverPort);
+          }
+          fd.connected = res == 0 || res == -115 /* EINPROGRESS */;
+        } else {
+          // bind/listen: only the local (server) endpoint exists.
+          fd.family = uint8_t(sock->family);
+          if (sock->family == AF_INET || sock->family == AF_INET6) {
+            fd.type = sock->family == AF_INET ? FD_IPV4 : FD_IPV6;
+            fd.l4proto = l4From(sock->l4proto, sock->sk_type);
+            memcpy(fd.serverIp, sock->laddr, 16);
+            fd.serverPort = sock->lport;
+            fd.hasServer = true;
+            fd.hasClient = false;
+            fd.role = ROLE_SERVER;
+            fd.name = ipText(sock->family, fd.serverIp) + ":" + std::to_string(fd.serverPort);
+          } else if (sock->family == AF_UNIX) {
+            fd.type = FD_UNIX;
+            if (!ua.path.empty()) fd.name = ua.path;
+          }
+        }
+        nameChanged = fd.name != before;
+      }
+      e.setFd(num, &fd, nameChanged);
+      break;
+    }
+    case SAKER_EVT_ACCEPT:
+    case SAKER_EVT_ACCEPT4: {
+      e.setRes(res);
+      if (type == SAKER_EVT_ACCEPT4) e.setNum(3, i32(a[3]));
+      if (res >= 0) {
+        FdInfo fd;
+        if (sock) applySock(fd, *sock, true, std::string());
+        if (fd.type == FD_UNIX) {
+          FdInfo* listener = fdOf(int64_t(int32_t(a[0])));
+          if (listener) fd.name = listener->name;
+        }
+        fd.connected = true;
+        if (type == SAKER_EVT_ACCEPT4 && (a[3] & SOCK_CLOEXEC)) fd.openFlags |= PPM_O_CLOEXEC;
+        fds[res] = fd;
+        e.setFd(res, &fds[res]);
+      }
+      break;
+    }
+    case SAKER_EVT_SENDTO:
+    case SAKER_EVT_RECVFROM:
+    case SAKER_EVT_SENDMSG:
+    case SAKER_EVT_RECVMSG: {
+      int64_t num = int64_t(int32_t(a[0]));
+      e.setRes(res);
+      if (type == SAKER_EVT_RECVMSG) {
+        e.setNum(0, res > 0 ? uint64_t(res) : 0); e.setNum(1, uint64_t(num));
+      } else {
+        e.setNum(0, uint64_t(num));
+        e.setNum(1, type == SAKER_EVT_SENDMSG ? (res > 0 ? uint64_t(res) : 0) : a[2]);
+      }
+      withFd(num);
+      break;
+    }
+    case SAKER_EVT_PIPE:
+    case SAKER_EVT_PIPE2:
+    case SAKER_EVT_SOCKETPAIR: {
+      e.setRes(res);
+      int64_t f1 = int64_t(int32_t(a[4])), f2 = int64_t(int32_t(a[5]));
+      e.setNum(0, uint64_t(f1));
+      e.setNum(1, uint64_t(f2));
+      if (type == SAKER_EVT_SOCKETPAIR) {
+        e.setNum(2, a[0]); e.setNum(3, a[1] & 0xf); e.setNum(4, a[2]);
+      } else {
+        e.setNum(2, 0);
+        if (type == SAKER_EVT_PIPE2) e.setNum(3, openFlagsToPpm(a[1]));
+      }
+      if (res == 0 && f1 >= 0 && f2 >= 0) {
+        FdInfo fd;
+        fd.type = type == SAKER_EVT_SOCKETPAIR ? (a[0] == AF_UNIX ? FD_UNIX : FD_UNKNOWN) : FD_FIFO;
+        fd.family = type == SAKER_EVT_SOCKETPAIR && a[0] == AF_UNIX ? AF_UNIX : 0;
+        fds[f1] = fd;
+        fds[f2] = fd;
+      }
+      break;
+    }
+    case SAKER_EVT_MEMFD_CREATE: {
+      e.setRes(res);
+      e.setNum(0, a[1]);
+      e.setStr(0, s[0]);
+      if (res >= 0) {
+        FdInfo fd;
+        fd.type = FD_MEMFD;
+        fd.name = "memfd:" + s[0];
+        if (a[1] & 1 /* MFD_CLOEXEC */) fd.openFlags |= PPM_O_CLOEXEC;
+        fds[res] = fd;
+        e.setFd(res, &fds[res]);
+      }
+      break;
+    }
+    case SAKER_EVT_EVENTFD:
+    case SAKER_EVT_EVENTFD2:
+    case SAKER_EVT_USERFAULTFD:
+    case SAKER_EVT_SIGNALFD: {
+      e.setRes(res);
+      if (type == SAKER_EVT_EVENTFD) { e.setNum(0, a[0]); e.setNum(1, a[1]); }
+      else if (type == SAKER_EVT_EVENTFD2) { e.setNum(0, a[1]); e.setNum(1, a[0]); }
+      else if (type == SAKER_EVT_USERFAULTFD) e.setNum(0, a[0]);
+      else { e.setNum(0, i32(a[0])); e.setNum(1, 0); e.setNum(2, a[2]); }
+      if (res >= 0) {
+        FdInfo fd;
+        fd.type = type == SAKER_EVT_USERFAULTFD ? FD_USERFAULTFD : type == SAKER_EVT_SIGNALFD ? FD_SIGNALFD : FD_EVENT;
+        fds[res] = fd;
+      }
+      break;
+    }
+    case SAKER_EVT_CLONE:
+    case SAKER_EVT_CLONE3:
+    case SAKER_EVT_FORK:
+    case SAKER_EVT_VFORK:
+      e.setRes(res);
+      e.setNum(0, cloneFlagsToPpm(a[0]));
+      break;
+    case SAKER_EVT_PROCEXIT:
+      e.setNum(0, a[0]); e.setNum(1, a[1]); e.setNum(2, a[2]); e.setNum(3, a[3]); e.setNum(4, 0);
+      break;
+    case SAKER_EVT_CHDIR:
+    case SAKER_EVT_CHROOT:
+    case SAKER_EVT_RMDIR:
+    case SAKER_EVT_UNLINK:
+      e.setRes(res);
+      e.setStr(0, s[0]);
+      break;
+    case SAKER_EVT_FCHDIR:
+      e.setRes(res);
+      e.setNum(0, i32(a[0]));
+      withFd(int64_t(int32_t(a[0])));
+      break;
+    case SAKER_EVT_CHMOD:
+      e.setRes(res); e.setNum(0, a[1] & 07777); e.setStr(0, s[0]);
+      break;
+    case SAKER_EVT_FCHMOD:
+      e.setRes(res); e.setNum(0, i32(a[0])); e.setNum(1, a[1] & 07777);
+      withFd(int64_t(int32_t(a[0])));
+      break;
+    case SAKER_EVT_FCHMODAT:
+      e.setRes(res); e.setNum(0, i32(a[0])); e.setNum(1, a[2] & 07777); e.setStr(0, s[0]);
+      break;
+    case SAKER_EVT_MKDIR:
+      e.setRes(res); e.setNum(0, a[1] & 07777); e.setStr(0, s[0]);
+      break;
+    case SAKER_EVT_MKDIRAT:
+      e.setRes(res); e.setNum(0, i32(a[0])); e.setNum(1, a[2] & 07777); e.setStr(0, s[0]);
+      break;
+    case SAKER_EVT_UNLINKAT:
+      e.setRes(res); e.setNum(0, i32(a[0])); e.setNum(1, a[2]); e.setStr(0, s[0]);
+      break;
+    case SAKER_EVT_LINK:
+    case SAKER_EVT_RENAME:
+    case SAKER_EVT_SYMLINK:
+      e.setRes(res); e.setStr(0, s[0]); e.setStr(1, s[1]);
+      break;
+    case SAKER_EVT_LINKAT:
+      e.setRes(res); e.setNum(0, i32(a[0])); e.setNum(1, i32(a[2])); e.setNum(2, a[4]);
+      e.setStr(0, s[0]); e.setStr(1, s[1]);
+      break;
+    case SAKER_EVT_SYMLINKAT:
+      e.setRes(res); e.setNum(0, i32(a[1])); e.setStr(0, s[0]); e.setStr(1, s[1]);
+      break;
+    case SAKER_EVT_RENAMEAT:
+    case SAKER_EVT_RENAMEAT2:
+      e.setRes(res); e.setNum(0, i32(a[0])); e.setNum(1, i32(a[2]));
+      if (type == SAKER_EVT_RENAMEAT2) e.setNum(2, a[4]);
+      e.setStr(0, s[0]); e.setStr(1, s[1]);
+      break;
+    case SAKER_EVT_PTRACE:
+      e.setRes(res); e.setNum(0, a[2]); e.setNum(1, a[3]); e.setNum(2, ptraceRequestToPpm(a[0])); e.setNum(3, i32(a[1]));
+      break;
+    case SAKER_EVT_SETUID:
+    case SAKER_EVT_SETGID: {
+      e.setRes(res);
+      uint32_t id = uint32_t(a[0]);
+      e.setNum(0, id);
+      e.setStr(0, type == SAKER_EVT_SETUID ? state_.names.user(id) : state_.names.group(id));
+      break;
+    }
+    case SAKER_EVT_SETRESUID:
+    case SAKER_EVT_SETRESGID:
+      e.setRes(res);
+      for (int k = 0; k < 3; k++) {
+        uint32_t id = uint32_t(a[k]);
+        e.setNum(k, id);
+        e.setStr(k, type == SAKER_EVT_SETRESUID ? state_.names.user(id) : state_.names.group(id));
+      }
+      break;
+    case SAKER_EVT_SETSID:
+      e.setRes(res);
+      break;
+    case SAKER_EVT_SETPGID:
+      e.setRes(res); e.setNum(0, i32(a[0])); e.setNum(1, i32(a[1]));
+      break;
+    case SAKER_EVT_SETNS:
+      e.setRes(res); e.setNum(0, i32(a[0])); e.setNum(1, cloneFlagsToPpm(a[1]));
+      withFd(int64_t(int32_t(a[0])));
+      break;
+    case SAKER_EVT_UNSHARE:
+      e.setRes(res); e.setNum(0, cloneFlagsToPpm(a[0]));
+      break;
+    case SAKER_EVT_INIT_MODULE:
+      e.setRes(res); e.setNum(0, a[1]); e.setStr(1, s[0]);
+      break;
+    case SAKER_EVT_FINIT_MODULE:
+      e.setRes(res); e.setNum(0, i32(a[0])); e.setNum(1, a[2]); e.setStr(0, s[0]);
+      withFd(int64_t(int32_t(a[0])));
+      break;
+    case SAKER_EVT_BPF:
+      e.setRes(res); e.setNum(0, a[0]);
+      break;
+    case SAKER_EVT_KILL:
+      e.setRes(res); e.setNum(0, i32(a[0])); e.setNum(1, a[1]);
+      break;
+    case SAKER_EVT_PRCTL:
+      e.setRes(res); e.setNum(0, a[0]); e.setNum(1, a[1]);
+      break;
+    case SAKER_EVT_CAPSET:
+      e.setRes(res);
+      break;
+    default:
+      stats.unknownRecords += 1;
+      e.setRes(res);
+      break;
+  }
+
+  if (type == SAKER_EVT_PROCEXIT) state_.removeThread(tid);
+}
+
+}  // namespace saker

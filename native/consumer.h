@@ -1,0 +1,61 @@
+// The consumer: decodes ring-buffer records, keeps the state tables current, and writes enriched
+// events into batches handed out in groups (by size or age). Runs on its own thread; see addon.cc.
+#pragma once
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <set>
+#include <string>
+
+#include "batch_writer.h"
+#include "probe.h"
+#include "state.h"
+
+struct saker_rec;
+
+namespace saker {
+
+struct ConsumerOptions {
+  ProbeOptions probe;
+  uint32_t batchEvents = 4096;  // hand a batch over once it holds this many events
+  uint32_t flushMs = 20;        // ... or once its oldest event is this old
+  std::set<uint16_t> types;     // event types to capture (state types are added)
+};
+
+struct ConsumerStats {
+  std::atomic<uint64_t> records{0}, events{0}, batches{0}, threads{0}, fds{0}, unknownRecords{0};
+};
+
+class Consumer {
+ public:
+  using Deliver = std::function<void(uint8_t* batch, size_t length)>;
+  explicit Consumer(const ConsumerOptions& opts);
+  /** Seeds state from /proc and loads the probe (throws on failure). */
+  void open();
+  /** Thread body: polls until stop is requested, then detaches, drains and flushes. */
+  void run(const Deliver& deliver);
+  void requestStop() { stop_.store(true); }
+  void setTypes(std::set<uint16_t> types);
+  ProbeCounters kernelCounters();
+  ConsumerStats stats;
+  /** The types state tracking needs whatever the rules are. */
+  static std::set<uint16_t> stateTypes();
+
+ private:
+  static int onRecordThunk(void* ctx, void* data, size_t size);
+  void onRecord(const saker_rec* r, size_t size);
+  void flush(const Deliver& deliver);
+  std::string resolvePath(const ThreadInfo* t, int64_t dirfd, const std::string& path);
+
+  ConsumerOptions opts_;
+  State state_;
+  BatchWriter writer_;
+  Probe probe_;
+  std::mutex probeMu_;
+  std::atomic<bool> stop_{false};
+  uint64_t evtNum_ = 0, seq_ = 0;
+  int64_t batchStartMs_ = -1;
+};
+
+}  // namespace saker

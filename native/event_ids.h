@@ -1,0 +1,190 @@
+/* Batch ABI v1 event type ids (host/engine/event-types.ts); test/native/event-ids.test.ts keeps them equal. */
+#ifndef SAKER_EVENT_IDS_H
+#define SAKER_EVENT_IDS_H
+
+#define SAKER_EVT_ACCEPT 1
+#define SAKER_EVT_ACCEPT4 2
+#define SAKER_EVT_BPF 3
+#define SAKER_EVT_CHMOD 4
+#define SAKER_EVT_CONNECT 5
+#define SAKER_EVT_CREAT 6
+#define SAKER_EVT_DUP 7
+#define SAKER_EVT_DUP2 8
+#define SAKER_EVT_DUP3 9
+#define SAKER_EVT_EXECVE 10
+#define SAKER_EVT_EXECVEAT 11
+#define SAKER_EVT_FCHMOD 12
+#define SAKER_EVT_FCHMODAT 13
+#define SAKER_EVT_FINIT_MODULE 14
+#define SAKER_EVT_INIT_MODULE 15
+#define SAKER_EVT_LINK 16
+#define SAKER_EVT_LINKAT 17
+#define SAKER_EVT_LISTEN 18
+#define SAKER_EVT_MKDIR 19
+#define SAKER_EVT_MKDIRAT 20
+#define SAKER_EVT_OPEN 21
+#define SAKER_EVT_OPENAT 22
+#define SAKER_EVT_OPENAT2 23
+#define SAKER_EVT_PTRACE 24
+#define SAKER_EVT_RECVFROM 25
+#define SAKER_EVT_RECVMSG 26
+#define SAKER_EVT_RENAME 27
+#define SAKER_EVT_RENAMEAT 28
+#define SAKER_EVT_RENAMEAT2 29
+#define SAKER_EVT_RMDIR 30
+#define SAKER_EVT_SENDMSG 31
+#define SAKER_EVT_SENDTO 32
+#define SAKER_EVT_SETNS 33
+#define SAKER_EVT_SETUID 34
+#define SAKER_EVT_SOCKET 35
+#define SAKER_EVT_SYMLINK 36
+#define SAKER_EVT_SYMLINKAT 37
+#define SAKER_EVT_UNLINK 38
+#define SAKER_EVT_UNLINKAT 39
+#define SAKER_EVT_UNSHARE 40
+#define SAKER_EVT_USERFAULTFD 41
+#define SAKER_EVT_BIND 42
+#define SAKER_EVT_CAPSET 43
+#define SAKER_EVT_CHDIR 44
+#define SAKER_EVT_CHROOT 45
+#define SAKER_EVT_CLONE 46
+#define SAKER_EVT_CLONE3 47
+#define SAKER_EVT_CLOSE 48
+#define SAKER_EVT_CLOSE_RANGE 49
+#define SAKER_EVT_EPOLL_CREATE 50
+#define SAKER_EVT_EPOLL_CREATE1 51
+#define SAKER_EVT_EVENTFD 52
+#define SAKER_EVT_EVENTFD2 53
+#define SAKER_EVT_FCHDIR 54
+#define SAKER_EVT_FCNTL 55
+#define SAKER_EVT_FORK 56
+#define SAKER_EVT_GETSOCKOPT 57
+#define SAKER_EVT_INOTIFY_INIT 58
+#define SAKER_EVT_INOTIFY_INIT1 59
+#define SAKER_EVT_IO_URING_SETUP 60
+#define SAKER_EVT_MEMFD_CREATE 61
+#define SAKER_EVT_MOUNT 62
+#define SAKER_EVT_OPEN_BY_HANDLE_AT 63
+#define SAKER_EVT_PIDFD_GETFD 64
+#define SAKER_EVT_PIDFD_OPEN 65
+#define SAKER_EVT_PIPE 66
+#define SAKER_EVT_PIPE2 67
+#define SAKER_EVT_PRCTL 68
+#define SAKER_EVT_PRLIMIT 69
+#define SAKER_EVT_RECVMMSG 70
+#define SAKER_EVT_SENDMMSG 71
+#define SAKER_EVT_SETGID 72
+#define SAKER_EVT_SETREGID 73
+#define SAKER_EVT_SETRESGID 74
+#define SAKER_EVT_SETRESUID 75
+#define SAKER_EVT_SETREUID 76
+#define SAKER_EVT_SETRLIMIT 77
+#define SAKER_EVT_SETSID 78
+#define SAKER_EVT_SHUTDOWN 79
+#define SAKER_EVT_SIGNALFD 80
+#define SAKER_EVT_SIGNALFD4 81
+#define SAKER_EVT_SOCKETPAIR 82
+#define SAKER_EVT_TIMERFD_CREATE 83
+#define SAKER_EVT_UMOUNT 84
+#define SAKER_EVT_UMOUNT2 85
+#define SAKER_EVT_VFORK 86
+#define SAKER_EVT_PROCEXIT 87
+#define SAKER_EVT_KILL 88
+#define SAKER_EVT_SETPGID 89
+
+/* X(id, name) for every type, for tables on the user side. */
+#define SAKER_EVENT_LIST(X) \
+  X(1, accept) \
+  X(2, accept4) \
+  X(3, bpf) \
+  X(4, chmod) \
+  X(5, connect) \
+  X(6, creat) \
+  X(7, dup) \
+  X(8, dup2) \
+  X(9, dup3) \
+  X(10, execve) \
+  X(11, execveat) \
+  X(12, fchmod) \
+  X(13, fchmodat) \
+  X(14, finit_module) \
+  X(15, init_module) \
+  X(16, link) \
+  X(17, linkat) \
+  X(18, listen) \
+  X(19, mkdir) \
+  X(20, mkdirat) \
+  X(21, open) \
+  X(22, openat) \
+  X(23, openat2) \
+  X(24, ptrace) \
+  X(25, recvfrom) \
+  X(26, recvmsg) \
+  X(27, rename) \
+  X(28, renameat) \
+  X(29, renameat2) \
+  X(30, rmdir) \
+  X(31, sendmsg) \
+  X(32, sendto) \
+  X(33, setns) \
+  X(34, setuid) \
+  X(35, socket) \
+  X(36, symlink) \
+  X(37, symlinkat) \
+  X(38, unlink) \
+  X(39, unlinkat) \
+  X(40, unshare) \
+  X(41, userfaultfd) \
+  X(42, bind) \
+  X(43, capset) \
+  X(44, chdir) \
+  X(45, chroot) \
+  X(46, clone) \
+  X(47, clone3) \
+  X(48, close) \
+  X(49, close_range) \
+  X(50, epoll_create) \
+  X(51, epoll_create1) \
+  X(52, eventfd) \
+  X(53, eventfd2) \
+  X(54, fchdir) \
+  X(55, fcntl) \
+  X(56, fork) \
+  X(57, getsockopt) \
+  X(58, inotify_init) \
+  X(59, inotify_init1) \
+  X(60, io_uring_setup) \
+  X(61, memfd_create) \
+  X(62, mount) \
+  X(63, open_by_handle_at) \
+  X(64, pidfd_getfd) \
+  X(65, pidfd_open) \
+  X(66, pipe) \
+  X(67, pipe2) \
+  X(68, prctl) \
+  X(69, prlimit) \
+  X(70, recvmmsg) \
+  X(71, sendmmsg) \
+  X(72, setgid) \
+  X(73, setregid) \
+  X(74, setresgid) \
+  X(75, setresuid) \
+  X(76, setreuid) \
+  X(77, setrlimit) \
+  X(78, setsid) \
+  X(79, shutdown) \
+  X(80, signalfd) \
+  X(81, signalfd4) \
+  X(82, socketpair) \
+  X(83, timerfd_create) \
+  X(84, umount) \
+  X(85, umount2) \
+  X(86, vfork) \
+  X(87, procexit) \
+  X(88, kill) \
+  X(89, setpgid)
+
+/* Internal record types (never written to a batch). */
+#define SAKER_REC_FORK 100
+
+#endif

@@ -1,0 +1,53 @@
+// The kernel side's lifecycle, written once: open → configure → load → attach → poll → destroy.
+// Programs are attached per event type on demand, so syscalls no rule or state needs cost nothing.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <set>
+#include <string>
+#include <vector>
+
+struct capture_bpf;
+struct ring_buffer;
+struct bpf_link;
+
+namespace saker {
+
+struct ProbeOptions {
+  uint32_t cpusPerRing = 2;
+  uint32_t ringBytes = 8u << 20;     // per ring, a power of two
+  uint64_t wakeupBytes = 256u << 10; // producer wakes the consumer past this much pending data
+  uint32_t selfTgid = 0;
+};
+
+struct ProbeCounters {
+  uint64_t events = 0, dropsFull = 0, dropsRead = 0;
+};
+
+class Probe {
+ public:
+  using RecordFn = int (*)(void* ctx, void* data, size_t size);
+  ~Probe();
+  /** Loads the programs and creates the rings; throws std::runtime_error with the cause. */
+  void open(const ProbeOptions& opts, RecordFn fn, void* ctx);
+  /** Enables exactly these event type ids (attaching programs not yet attached). */
+  void setTypes(const std::set<uint16_t>& types);
+  /** Consumes what is in the rings, waiting at most timeoutMs for data. Returns records seen. */
+  int poll(int timeoutMs);
+  ProbeCounters counters() const;
+  /** Destroys every link: no new records are produced (the rings keep what they hold). */
+  void detachAll();
+  void close();
+  uint32_t ringCount() const { return uint32_t(ringFds_.size()); }
+  std::vector<std::string> attachedPrograms() const;
+
+ private:
+  capture_bpf* skel_ = nullptr;
+  ring_buffer* rb_ = nullptr;
+  std::vector<int> ringFds_;
+  std::vector<::bpf_link*> links_;
+  std::set<std::string> attached_;
+  std::set<uint16_t> enabled_;
+};
+
+}  // namespace saker
