@@ -53,12 +53,16 @@ function workerUrl(): URL {
   return existsSync(fileURLToPath(js)) ? js : new URL('./compile-worker.ts', import.meta.url);
 }
 
-/** Runs asc in a worker thread; a crash or process.exit inside asc becomes an EngineCompileError. */
-export function compileInWorker(source: string, flags: readonly string[] = ASC_FLAGS): Promise<Uint8Array> {
+/**
+ * Runs asc in a worker thread; a crash or process.exit inside asc becomes an EngineCompileError.
+ * `worker` replaces the compile worker script (tests use it to simulate a crashing compiler).
+ */
+export function compileInWorker(source: string, flags: readonly string[] = ASC_FLAGS, worker?: URL): Promise<Uint8Array> {
   const request: CompileRequest = { runtimeDir: RUNTIME_DIR, entryName: ENTRY_NAME, source, flags: [...flags] };
+  const script = worker ?? workerUrl();
   return new Promise((resolvePromise, reject) => {
     let settled = false;
-    const worker = new Worker(workerUrl(), { workerData: request });
+    const worker = new Worker(script, { workerData: request });
     worker.once('message', (reply: CompileReply) => {
       settled = true;
       void worker.terminate();
