@@ -139,7 +139,7 @@ class Capture : public Napi::ObjectWrap<Capture> {
     Napi::Object o = Napi::Object::New(env);
     auto num = [&](const char* k, uint64_t v) { o.Set(k, Napi::Number::New(env, double(v))); };
     if (consumer_) {
-      saker::ProbeCounters k = running_ ? consumer_->kernelCounters() : saker::ProbeCounters{};
+      saker::ProbeCounters k = consumer_->kernelCounters();
       num("kernelEvents", k.events);
       num("dropsRingFull", k.dropsFull);
       num("dropsRead", k.dropsRead);

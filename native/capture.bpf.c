@@ -18,6 +18,9 @@ const volatile __u32 self_tgid = 0;       /* Saker's own process: never captured
 const volatile __u32 cpus_per_ring = 1;
 const volatile __u64 wakeup_bytes = 256 * 1024; /* wake the consumer only past this much data */
 
+/* Set by the addon when stopping: no new records, so the rings can be drained to empty. */
+volatile __u32 paused = 0;
+
 struct ring_tmpl {
   __uint(type, BPF_MAP_TYPE_RINGBUF);
   __uint(max_entries, 4 * 1024 * 1024);
@@ -103,6 +106,8 @@ static __always_inline bool is_self(void)
 
 static __always_inline int begin(struct ctxb *c, __u16 type, __s64 res)
 {
+  if (paused)
+    return -1;
   __u32 k = 0;
   __u8 *buf = bpf_map_lookup_elem(&scratch_buf, &k);
   if (!buf)

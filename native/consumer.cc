@@ -57,6 +57,9 @@ std::string ipText(uint16_t family, const uint8_t* ip) {
   return buf;
 }
 
+// The ABI carries only unix, inet and inet6 families (others, e.g. netlink, are "none").
+uint8_t abiFamily(uint16_t f) { return f == AF_UNIX || f == AF_INET || f == AF_INET6 ? uint8_t(f) : 0; }
+
 uint8_t l4From(uint16_t proto, uint16_t skType) {
   if (proto == IPPROTO_TCP) return 1;
   if (proto == IPPROTO_UDP) return 2;
@@ -67,13 +70,14 @@ uint8_t l4From(uint16_t proto, uint16_t skType) {
 
 // Fills an fd from the kernel's socket endpoints. `server` says the local side accepted.
 void applySock(FdInfo& fd, const saker_sock& s, bool localIsServer, const std::string& unixPath) {
-  fd.family = uint8_t(s.family);
+  fd.family = abiFamily(s.family);
   if (s.family == AF_UNIX) {
     fd.type = FD_UNIX;
     fd.l4proto = 0;
     if (!unixPath.empty()) fd.name = unixPath;
     return;
   }
+  if (s.family == AF_NETLINK) fd.type = FD_NETLINK;
   if (s.family != AF_INET && s.family != AF_INET6) return;
   fd.type = s.family == AF_INET ? FD_IPV4 : FD_IPV6;
   fd.l4proto = l4From(s.l4proto, s.sk_type);
@@ -169,7 +173,7 @@ void Consumer::setTypes(std::set<uint16_t> types) {
 
 ProbeCounters Consumer::kernelCounters() {
   std::lock_guard<std::mutex> lock(probeMu_);
-  return probe_.counters();
+  return closed_ ? finalCounters_ : probe_.counters();
 }
 
 int Consumer::onRecordThunk(void* ctx, void* data, size_t size) {
@@ -191,14 +195,16 @@ void Consumer::run(const Deliver& deliver) {
   // Stop: no new records, then everything already in the rings, then the last batch.
   {
     std::lock_guard<std::mutex> lock(probeMu_);
-    probe_.detachAll();
+    probe_.pause();
   }
   while (probe_.poll(0) > 0) {
     if (writer_.eventCount() >= opts_.batchEvents) flush(deliver);
   }
   flush(deliver);
   std::lock_guard<std::mutex> lock(probeMu_);
-  probe_.close();
+  finalCounters_ = probe_.counters();
+  closed_ = true;
+  probe_.close(true);
 }
 
 void Consumer::flush(const Deliver& deliver) {
@@ -487,7 +493,7 @@ void Consumer::onRecord(const saker_rec* r, size_t size) {
           fd.connected = res == 0 || res == -115 /* EINPROGRESS */;
         } else {
           // bind/listen: only the local (server) endpoint exists.
-          fd.family = uint8_t(sock->family);
+          fd.family = abiFamily(sock->family);
           if (sock->family == AF_INET || sock->family == AF_INET6) {
             fd.type = sock->family == AF_INET ? FD_IPV4 : FD_IPV6;
             fd.l4proto = l4From(sock->l4proto, sock->sk_type);

@@ -37,6 +37,7 @@ class Consumer {
   void run(const Deliver& deliver);
   void requestStop() { stop_.store(true); }
   void setTypes(std::set<uint16_t> types);
+  /** Live kernel counters; after stop, their final values. */
   ProbeCounters kernelCounters();
   ConsumerStats stats;
   /** The types state tracking needs whatever the rules are. */
@@ -56,6 +57,8 @@ class Consumer {
   std::atomic<bool> stop_{false};
   uint64_t evtNum_ = 0, seq_ = 0;
   int64_t batchStartMs_ = -1;
+  ProbeCounters finalCounters_;
+  bool closed_ = false;
 };
 
 }  // namespace saker

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <map>
 #include <stdexcept>
+#include <thread>
 
 #include "capture.h"
 #include "capture.skel.h"
@@ -161,20 +162,29 @@ ProbeCounters Probe::counters() const {
 
 std::vector<std::string> Probe::attachedPrograms() const { return {attached_.begin(), attached_.end()}; }
 
-void Probe::detachAll() {
-  for (struct bpf_link* l : links_) bpf_link__destroy(l);
-  links_.clear();
-  attached_.clear();
+void Probe::pause() {
+  if (skel_ && skel_->bss) skel_->bss->paused = 1;
 }
 
-void Probe::close() {
-  detachAll();
-  if (rb_) ring_buffer__free(rb_);
+void Probe::close(bool background) {
+  auto teardown = [](std::vector<::bpf_link*> links, ring_buffer* rb, std::vector<int> fds, capture_bpf* skel) {
+    for (::bpf_link* l : links) bpf_link__destroy(l);
+    if (rb) ring_buffer__free(rb);
+    for (int fd : fds) ::close(fd);
+    if (skel) capture_bpf__destroy(skel);
+  };
+  std::vector<::bpf_link*> links;
+  links.swap(links_);
+  std::vector<int> fds;
+  fds.swap(ringFds_);
+  ring_buffer* rb = rb_;
+  capture_bpf* skel = skel_;
   rb_ = nullptr;
-  for (int fd : ringFds_) ::close(fd);
-  ringFds_.clear();
-  if (skel_) capture_bpf__destroy(skel_);
   skel_ = nullptr;
+  attached_.clear();
+  enabled_.clear();
+  if (background) std::thread(teardown, std::move(links), rb, std::move(fds), skel).detach();
+  else teardown(std::move(links), rb, std::move(fds), skel);
 }
 
 }  // namespace saker

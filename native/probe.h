@@ -35,9 +35,11 @@ class Probe {
   /** Consumes what is in the rings, waiting at most timeoutMs for data. Returns records seen. */
   int poll(int timeoutMs);
   ProbeCounters counters() const;
-  /** Destroys every link: no new records are produced (the rings keep what they hold). */
-  void detachAll();
-  void close();
+  /** Stops producing records at once (a flag the programs read); the rings keep what they hold. */
+  void pause();
+  /** Detaches and frees everything. Unregistering tracepoints takes the kernel tens of ms each,
+   * so with `background` this happens on a detached thread and returns at once. */
+  void close(bool background = false);
   uint32_t ringCount() const { return uint32_t(ringFds_.size()); }
   std::vector<std::string> attachedPrograms() const;
 

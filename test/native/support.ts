@@ -12,6 +12,9 @@ function unavailableReason(): string | null {
   return null;
 }
 
+/** The addon alone (no kernel needed): built here? */
+export const addonAvailable = existsSync(ADDON_PATH);
+
 export const bpfUnavailable = unavailableReason();
 export const bpfAvailable = bpfUnavailable === null;
 

@@ -1,0 +1,142 @@
+// More real actions the upstream rules look for, checked in the enriched events.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { describe, expect, test } from 'vitest';
+import { eventTypeId } from '../../host/engine/event-types.js';
+import { ancestors, bpfAvailable, captureDuring, findEvents } from './support.js';
+
+const ids = (...names: string[]): number[] => names.map((n) => eventTypeId(n));
+const PPM_O_WRONLY = 2n, PPM_O_CREAT = 4n, PPM_O_F_CREATED = 1n << 14n;
+
+describe.skipIf(!bpfAvailable)('real actions on the real kernel', () => {
+  test('dup a connected socket onto stdout: dup2 with res 1 and the socket as its fd', async () => {
+    const server = createServer((s) => s.end());
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      const c = await captureDuring({ eventTypes: ids('dup2', 'dup3', 'fcntl') }, () => {
+        spawnSync('bash', ['-c', `exec 3<>/dev/tcp/127.0.0.1/${port}; exec 1>&3`], { stdio: 'ignore' });
+      });
+      const hits = findEvents(c, 'dup2', (f) => f.proc.name === 'bash' && f.event.res === 1n)
+        .concat(findEvents(c, 'dup3', (f) => f.proc.name === 'bash' && f.event.res === 1n))
+        .filter((f) => f.event.fd?.type === 'ipv4');
+      expect(hits.length).toBe(1);
+      const { event } = hits[0]!;
+      expect(event.fd?.server?.port).toBe(port);
+      expect(event.fd?.l4proto).toBe('tcp');
+      expect(event.args.newfd).toBe(1n);
+    } finally {
+      server.close();
+    }
+  });
+
+  test('symlink and hard link over /etc files: targets and link paths', async () => {
+    const sym = `/tmp/saker-sym-${process.pid}`, hard = `/tmp/saker-hard-${process.pid}`;
+    rmSync(sym, { force: true });
+    rmSync(hard, { force: true });
+    try {
+      const c = await captureDuring({ eventTypes: ids('symlink', 'symlinkat', 'link', 'linkat') }, () => {
+        execFileSync('ln', ['-s', '/etc/shadow', sym]);
+        spawnSync('ln', ['/etc/hostname', hard]); // may fail across file systems: the event shows it either way
+      });
+      const s = findEvents(c, 'symlinkat', (f) => f.proc.name === 'ln').concat(findEvents(c, 'symlink', (f) => f.proc.name === 'ln'));
+      expect(s.length).toBe(1);
+      expect(s[0]!.event.args.target).toBe('/etc/shadow');
+      expect(s[0]!.event.args.linkpath).toBe(sym);
+      expect(s[0]!.event.res).toBe(0n);
+      const l = findEvents(c, 'linkat', (f) => f.proc.name === 'ln').concat(findEvents(c, 'link', (f) => f.proc.name === 'ln'));
+      expect(l.length).toBe(1);
+      expect(l[0]!.event.args.oldpath).toBe('/etc/hostname');
+      expect(l[0]!.event.args.newpath).toBe(hard);
+    } finally {
+      rmSync(sym, { force: true });
+      rmSync(hard, { force: true });
+    }
+  });
+
+  test('write below /etc: openat with write and create flags, marked as created', async () => {
+    const path = `/etc/saker-test-${process.pid}`;
+    rmSync(path, { force: true });
+    try {
+      const c = await captureDuring({ eventTypes: ids('openat') }, () => {
+        execFileSync('touch', [path]);
+      });
+      const hits = findEvents(c, 'openat', (f) => f.proc.name === 'touch' && f.event.fd?.name === path);
+      expect(hits.length).toBe(1);
+      const flags = hits[0]!.event.args.flags as bigint;
+      expect(flags & PPM_O_WRONLY).toBe(PPM_O_WRONLY);
+      expect(flags & PPM_O_CREAT).toBe(PPM_O_CREAT);
+      expect(flags & PPM_O_F_CREATED).toBe(PPM_O_F_CREATED);
+      expect(hits[0]!.event.fd?.type).toBe('file');
+    } finally {
+      rmSync(path, { force: true });
+    }
+  });
+
+  test('relative paths resolve against the cwd and the dirfd', async () => {
+    const c = await captureDuring({ eventTypes: ids('openat') }, () => {
+      execFileSync('bash', ['-c', 'cd /etc && cat ./hostname ../etc/./hostname > /dev/null']);
+    });
+    const hits = findEvents(c, 'openat', (f) => f.proc.name === 'cat' && f.event.fd?.name === '/etc/hostname');
+    expect(hits.map((h) => h.event.args.name)).toEqual(['./hostname', '../etc/./hostname']);
+    expect(hits[0]!.proc.cwd).toBe('/etc/');
+  });
+
+  test('setuid: the event names the user, and later events of the process carry the new uid', async () => {
+    const c = await captureDuring({ eventTypes: ids('setuid', 'setresuid', 'openat') }, () => {
+      execFileSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'cat', '/etc/hostname']);
+    });
+    const set = findEvents(c, 'setresuid', (f) => f.proc.name === 'setpriv').concat(
+      findEvents(c, 'setuid', (f) => f.proc.name === 'setpriv'),
+    );
+    expect(set.length).toBeGreaterThanOrEqual(1);
+    const ev = set[0]!.event;
+    const uidArg = (ev.args.euid ?? ev.args.uid) as { id: bigint; name: string | null };
+    expect(uidArg.id).toBe(65534n);
+    expect(uidArg.name).toBe('nobody');
+    const opens = findEvents(c, 'openat', (f) => f.proc.name === 'cat' && f.event.fd?.name === '/etc/hostname');
+    expect(opens.length).toBe(1);
+    expect(opens[0]!.proc.uid).toBe(65534);
+    expect(opens[0]!.proc.userName).toBe('nobody');
+    expect(opens[0]!.proc.groupName).toBe('nogroup');
+  });
+
+  test('exec from /dev/shm: exepath and the shell that started it', async () => {
+    const bin = `/dev/shm/saker-true-${process.pid}`;
+    copyFileSync('/bin/true', bin);
+    execFileSync('chmod', ['+x', bin]);
+    try {
+      const c = await captureDuring({ eventTypes: ids('execve') }, () => {
+        execFileSync('sh', ['-c', `${bin} one; exit 0`]);
+      });
+      const hits = findEvents(c, 'execve', (f) => f.proc.exepath === bin);
+      expect(hits.length).toBe(1);
+      expect(hits[0]!.proc.args).toBe('one');
+      expect(ancestors(hits[0]!.batch, hits[0]!.proc)[0]?.name).toBe('sh');
+    } finally {
+      rmSync(bin, { force: true });
+    }
+  });
+
+  test('ptrace: strace attaching shows the request', async () => {
+    const c = await captureDuring({ eventTypes: ids('ptrace') }, () => {
+      spawnSync('strace', ['-o', '/dev/null', 'true'], { stdio: 'ignore' });
+    });
+    const hits = findEvents(c, 'ptrace', (f) => f.proc.name === 'strace');
+    expect(hits.length).toBeGreaterThan(0);
+    // PPM_PTRACE_SEIZE (20) or PPM_PTRACE_ATTACH (11) to start tracing the child.
+    expect(hits.some((h) => h.event.args.request === 20n || h.event.args.request === 11n)).toBe(true);
+  });
+
+  test('process exit: a procexit event with the exit status, for the exited process', async () => {
+    const c = await captureDuring({ eventTypes: ids('execve') }, () => {
+      spawnSync('sh', ['-c', 'exit 3'], { stdio: 'ignore' });
+    });
+    const exits = findEvents(c, 'procexit', (f) => f.proc.name === 'sh' && f.proc.cmdline === 'sh -c exit 3');
+    expect(exits.length).toBe(1);
+    expect(exits[0]!.event.args.ret).toBe(3n);
+    expect(exits[0]!.event.args.sig).toBe(0n);
+    expect(exits[0]!.event.res).toBeNull();
+  });
+});
