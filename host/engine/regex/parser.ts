@@ -400,8 +400,8 @@ class Parser {
         if (this.pos >= this.src.length) bad();
         let h = this.rune();
         if (h === 0x7b) {
-          if (this.pos >= this.src.length) bad();
-          h = this.rune();
+          h = this.rune(); // at the very end RE2's decode fails: "invalid UTF-8"
+
           let n = 0;
           let code = 0;
           while (h < 0x80 && isHex(h)) {
