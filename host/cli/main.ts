@@ -4,9 +4,11 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { DEFAULT_CONFIG_PATH } from '../config/defaults.js';
-import { ConfigError } from '../config/tree.js';
+import { ConfigError, setAt } from '../config/tree.js';
 import { ConfigReadError, loadConfig, type LoadedConfig } from '../config/load.js';
-import { runWithoutCapture } from './commands/run.js';
+import { runCommand } from './commands/run.js';
+import { loadRuleSet, ruleSetFrom } from '../daemon/rule-set.js';
+import type { DeliveryDeps } from '../../outputs/index.js';
 import { listFields, isKnownSource } from './commands/list-fields.js';
 import { validateRulesFiles } from './commands/validate.js';
 import { describeRules, type DescribeWhat } from './commands/describe.js';
@@ -26,6 +28,10 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
   /** Signals that stop a run (tests pass their own emitter). */
   signals?: NodeJS.EventEmitter;
+  /** Batches to evaluate (tests; later the capture module). None = nodriver. */
+  events?: AsyncIterable<Uint8Array>;
+  /** Outputs' hooks (tests: stdout descriptor, syslog socket, time zone). */
+  deliveryDeps?: Partial<DeliveryDeps>;
 }
 
 function defaultIo(): CliIo {
@@ -105,6 +111,7 @@ function loadConfigStep(argv: readonly string[], opts: CliOptions, io: CliIo, lo
   const c = loaded.config;
   // Falco sets output buffering from -U alone, whatever buffered_outputs says.
   c.bufferedOutputs = !opts.unbuffered;
+  loaded.tree = setAt(loaded.tree, 'buffered_outputs', c.bufferedOutputs ? 'true' : 'false');
   logger.configure({ stderr: c.logStderr, level: c.logLevel, iso8601: c.timeFormatIso8601 });
   if (c.usedLegacyRulesFileKey) {
     logger.warning("Using deprecated config key 'rules_file' (singular form). Please use new 'rules_files' config key (plural form).");
@@ -213,13 +220,30 @@ async function steps(argv: string[], io: CliIo, logger: Logger): Promise<number 
     return 0;
   }
 
-  const outcome = await runWithoutCapture({
-    config,
+  // Reloads read the same config file with the same -c/-o/-r/-U as the first load.
+  const configFile = loaded.mainFile;
+  await runCommand({
+    initial: ruleSetFrom(loaded, rules, opts.rulesFiles),
+    reload: () =>
+      loadRuleSet({
+        configFile,
+        overrides: opts.configOverrides,
+        rulesPaths: opts.rulesFiles,
+        env: io.env,
+        logger,
+        adjust: (l) => {
+          l.config.bufferedOutputs = !opts.unbuffered;
+          l.tree = setAt(l.tree, 'buffered_outputs', l.config.bufferedOutputs ? 'true' : 'false');
+        },
+      }),
     logger,
     durationSeconds: opts.durationSeconds,
     pidFile: opts.pidFile,
     enabledSources: sources,
+    env: io.env,
     ...(io.signals ? { signals: io.signals } : {}),
+    ...(io.events ? { events: io.events } : {}),
+    ...(io.deliveryDeps ? { deliveryDeps: io.deliveryDeps } : {}),
   });
-  return outcome.restart ? 'restart' : 0;
+  return 0;
 }

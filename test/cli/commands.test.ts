@@ -432,19 +432,21 @@ describe('running without a command', () => {
     expect(signals.listenerCount('SIGINT')).toBe(0);
   });
 
-  it('restarts on SIGHUP and stops on SIGTERM', async () => {
+  it('reloads on SIGHUP without restarting, and stops on SIGTERM', async () => {
     const signals = new EventEmitter();
     const cap = io({ signals });
     const done = main(['-o', 'engine.kind=nodriver'], cap);
     await untilLogged(cap, 'Opening');
     signals.emit('SIGHUP');
-    await untilLogged(cap, 'SIGHUP received, restarting...');
-    for (let i = 0; i < 200 && signals.listenerCount('SIGTERM') === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    await untilLogged(cap, 'Reload applied: new rules are active');
     signals.emit('SIGTERM');
     expect(await done).toBe(0);
     const logs = logLines(cap.err.join(''));
-    expect(logs.filter((l) => l.startsWith('Saker version:'))).toHaveLength(2);
+    expect(logs).toContain('SIGHUP received, reloading...');
+    expect(logs.filter((l) => l.startsWith('Saker version:'))).toHaveLength(1);
+    expect(logs.filter((l) => l === 'Loading rules from:')).toHaveLength(2);
     expect(logs.some((l) => l.startsWith('Saker has no capture module'))).toBe(false);
+    expect(signals.listenerCount('SIGHUP')).toBe(0);
   });
 
   it('stops after -M seconds', async () => {

@@ -1,66 +1,61 @@
-// Running with no command. The capture module is not there yet, so Saker does what Falco does
-// with `engine.kind: nodriver`: open no event source, produce no event, and stay up until a signal
-// (SIGINT/SIGTERM exit 0, SIGHUP restarts, SIGUSR1 reopens outputs) or until `-M` seconds pass.
-import { writeFileSync } from 'node:fs';
-import type { SakerConfig } from '../../config/keys.js';
+// Running with no command: the daemon (host/daemon/). Until the capture module lands, Saker does
+// what Falco does with `engine.kind: nodriver` unless the caller hands it a batch source: open no
+// event source, produce no event, stay up until a signal (SIGINT/SIGTERM exit 0, SIGHUP reloads,
+// SIGUSR1 reopens outputs) or until `-M` seconds pass.
+import { compileEngine } from '../../engine/engine.js';
+import { runDaemon, type DaemonResult } from '../../daemon/daemon.js';
+import type { DaemonRuleSet } from '../../daemon/rule-set.js';
+import type { DeliveryDeps } from '../../../outputs/index.js';
 import type { Logger } from '../logger.js';
 
-export type RunOutcome = { restart: boolean };
-
 export interface RunOptions {
-  config: SakerConfig;
+  initial: DaemonRuleSet;
+  reload: () => DaemonRuleSet;
   logger: Logger;
   durationSeconds: number;
   pidFile: string;
   enabledSources: readonly string[];
+  env: NodeJS.ProcessEnv;
   /** For tests: the process whose signals stop the run. */
   signals?: NodeJS.EventEmitter;
+  /** Batches from a capture source; none = nodriver. */
+  events?: AsyncIterable<Uint8Array>;
+  deliveryDeps?: Partial<DeliveryDeps>;
 }
 
-export function runWithoutCapture(opts: RunOptions): Promise<RunOutcome> {
-  const { logger, config } = opts;
-  if (opts.pidFile !== '') writeFileSync(opts.pidFile, `${process.pid}\n`);
-
+export function runCommand(opts: RunOptions): Promise<DaemonResult> {
+  const { logger } = opts;
+  const config = opts.initial.loaded.config;
   logger.info('Loaded event sources: syscall');
   logger.info(`Enabled event sources: ${opts.enabledSources.join(', ')}`);
-  if (config.engineKind !== 'nodriver') {
-    logger.warning(
-      `Saker has no capture module yet: engine.kind '${config.engineKind}' runs as 'nodriver', no event will be produced`,
-    );
+  let engineName: string = config.engineKind;
+  if (opts.events) {
+    for (const src of opts.enabledSources) logger.info(`Opening '${src}' source with the batch source`);
+  } else {
+    engineName = 'nodriver';
+    if (config.engineKind !== 'nodriver') {
+      logger.warning(
+        `Saker has no capture module yet: engine.kind '${config.engineKind}' runs as 'nodriver', no event will be produced`,
+      );
+    }
+    for (const src of opts.enabledSources) {
+      logger.warning(`Enabled event source '${src}' will be opened with no driver, no event will be produced`);
+    }
+    for (const src of opts.enabledSources) logger.info(`Opening '${src}' source with no driver`);
   }
-  for (const src of opts.enabledSources) {
-    logger.warning(`Enabled event source '${src}' will be opened with no driver, no event will be produced`);
-  }
-  for (const src of opts.enabledSources) logger.info(`Opening '${src}' source with no driver`);
-
-  const signals = opts.signals ?? process;
-  return new Promise<RunOutcome>((resolve) => {
-    let timer: NodeJS.Timeout | undefined;
-    const finish = (outcome: RunOutcome): void => {
-      if (timer) clearTimeout(timer);
-      signals.off('SIGINT', onTerminate);
-      signals.off('SIGTERM', onTerminate);
-      signals.off('SIGHUP', onRestart);
-      signals.off('SIGUSR1', onReopen);
-      resolve(outcome);
-    };
-    // Falco logs the same line for SIGINT and SIGTERM.
-    const onTerminate = (): void => {
-      logger.info('SIGINT received, exiting...');
-      finish({ restart: false });
-    };
-    const onRestart = (): void => {
-      logger.info('SIGHUP received, restarting...');
-      finish({ restart: true });
-    };
-    const onReopen = (): void => {
-      logger.info('SIGUSR1 received, reopening outputs...');
-    };
-    signals.on('SIGINT', onTerminate);
-    signals.on('SIGTERM', onTerminate);
-    signals.on('SIGHUP', onRestart);
-    signals.on('SIGUSR1', onReopen);
-    if (opts.durationSeconds > 0) timer = setTimeout(() => finish({ restart: false }), opts.durationSeconds * 1000);
-    else timer = setInterval(() => undefined, 1 << 30) as unknown as NodeJS.Timeout; // keeps the event loop alive
+  return runDaemon({
+    initial: opts.initial,
+    reload: opts.reload,
+    compile: (set) =>
+      compileEngine(set.ruleset, { ruleMatching: set.loaded.config.ruleMatching, enabledRuleIds: set.enabledRuleIds }),
+    logger,
+    engineName,
+    enabledSources: opts.enabledSources,
+    durationSeconds: opts.durationSeconds,
+    pidFile: opts.pidFile,
+    env: opts.env,
+    ...(opts.signals ? { signals: opts.signals } : {}),
+    ...(opts.events ? { events: opts.events } : {}),
+    ...(opts.deliveryDeps ? { deliveryDeps: opts.deliveryDeps } : {}),
   });
 }

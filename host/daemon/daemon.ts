@@ -1,0 +1,237 @@
+// The run loop: config -> rules -> engine -> batches -> alerts -> outputs. Batches come from an
+// async iterator (the capture module, or tests); without one Saker runs as Falco's `nodriver`.
+// The engine in use is swapped only between two batches; a hot reload that changes the output
+// settings brings up the new delivery first and drains the old one, so capture never stops.
+// SIGINT/SIGTERM drain the outputs within a deadline and end with 0, SIGUSR1 reopens outputs,
+// SIGHUP reloads like a file change.
+import { writeFileSync } from 'node:fs';
+import { hostname as osHostname } from 'node:os';
+import type { Logger } from '../cli/logger.js';
+import { dumpJson } from '../cli/json.js';
+import { versionsInfo, versionsJson } from '../cli/version-info.js';
+import type { CompiledEngine } from '../engine/engine-api.js';
+import { HotReloader } from '../reload/reloader.js';
+import { prometheusText, type CaptureCounters } from '../webserver/prometheus.js';
+import { Webserver } from '../webserver/server.js';
+import { SAKER_VERSION } from '../version.js';
+import { createDelivery, readDeliveryConfig, type Alert, type Delivery, type DeliveryConfig, type DeliveryDeps, type OutputLog } from '../../outputs/index.js';
+import { priorityLevel } from '../rules/index.js';
+import { alertFor } from './alerts.js';
+import { sha256File, type DaemonRuleSet } from './rule-set.js';
+
+/** Compiles a generation for evaluation (the Wasm engine; tests may pass their own). */
+export type EngineCompiler = (set: DaemonRuleSet) => Promise<CompiledEngine>;
+
+export interface DaemonOptions {
+  initial: DaemonRuleSet;
+  /** Loads the next generation for a reload; throws with Falco's error text. */
+  reload: () => DaemonRuleSet;
+  compile: EngineCompiler;
+  logger: Logger;
+  /** Batches to evaluate; undefined = no event source (nodriver). */
+  events?: AsyncIterable<Uint8Array>;
+  /** Capture counters for /metrics, when a capture source is running. */
+  captureCounters?: () => CaptureCounters | undefined;
+  signals?: NodeJS.EventEmitter;
+  /** -M: stop after this many seconds (0 = run until a signal). */
+  durationSeconds?: number;
+  pidFile?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Outputs' test hooks (stdout descriptor, syslog socket, time zone). */
+  deliveryDeps?: Partial<DeliveryDeps>;
+  /** Deadline for delivering queued alerts at shutdown, ms (default output_timeout + 1 s). */
+  drainDeadlineMs?: number;
+  /** Reload debounce, ms. */
+  reloadDebounceMs?: number;
+  /** Engine name for /metrics. */
+  engineName: string;
+  enabledSources: readonly string[];
+}
+
+export interface DaemonResult {
+  batches: number;
+  alerts: number;
+  reloadsApplied: number;
+  reloadsRejected: number;
+}
+
+/** Falco's hostname: FALCO_HOSTNAME when set, else gethostname(). */
+export function alertHostname(env: NodeJS.ProcessEnv): string {
+  const h = env.FALCO_HOSTNAME;
+  return h !== undefined && h !== '' ? h : osHostname();
+}
+
+const sameDelivery = (a: DeliveryConfig, b: DeliveryConfig): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+export async function runDaemon(opts: DaemonOptions): Promise<DaemonResult> {
+  const { logger } = opts;
+  const env = opts.env ?? process.env;
+  const signals = opts.signals ?? process;
+  const hostname = alertHostname(env);
+  const startTimeNs = BigInt(Date.now()) * 1_000_000n;
+  if (opts.pidFile) writeFileSync(opts.pidFile, `${process.pid}\n`);
+
+  // Stop requests: a promise the batch loop races against the next batch.
+  let stopReason: string | undefined;
+  let wake: () => void = () => undefined;
+  const stopped = new Promise<void>((r) => (wake = r));
+  const stop = (reason: string): void => {
+    if (stopReason !== undefined) return;
+    stopReason = reason;
+    wake();
+  };
+  const onTerminate = (): void => {
+    logger.info('SIGINT received, exiting...');
+    stop('signal');
+  };
+  // Until the reloader and the outputs exist, SIGHUP and SIGUSR1 are remembered and served then.
+  let earlyHup = false;
+  let onHupReady: (() => void) | undefined;
+  let onUsr1Ready: (() => void) | undefined;
+  const onHup = (): void => {
+    logger.info('SIGHUP received, reloading...');
+    if (onHupReady) onHupReady();
+    else earlyHup = true;
+  };
+  const onUsr1 = (): void => {
+    logger.info('SIGUSR1 received, reopening outputs...');
+    onUsr1Ready?.();
+  };
+  signals.on('SIGINT', onTerminate);
+  signals.on('SIGTERM', onTerminate);
+  signals.on('SIGHUP', onHup);
+  signals.on('SIGUSR1', onUsr1);
+  try {
+    return await serve();
+  } finally {
+    signals.off('SIGINT', onTerminate);
+    signals.off('SIGTERM', onTerminate);
+    signals.off('SIGHUP', onHup);
+    signals.off('SIGUSR1', onUsr1);
+  }
+
+  async function serve(): Promise<DaemonResult> {
+  const outputLog: OutputLog = (level, message) => logger.log(level === 'notice' ? 'notice' : level, message);
+  const buildDelivery = async (set: DaemonRuleSet): Promise<{ delivery: Delivery; config: DeliveryConfig }> => {
+    const config = readDeliveryConfig(set.loaded.tree, env);
+    const delivery = createDelivery(config, { log: outputLog, ...opts.deliveryDeps });
+    await delivery.pipeline.start();
+    return { delivery, config };
+  };
+
+  let generation = opts.initial;
+  let { delivery, config: deliveryConfig } = await buildDelivery(generation);
+  let engine: CompiledEngine | undefined = opts.events ? await opts.compile(generation) : undefined;
+  let pending: { engine: CompiledEngine | undefined; set: DaemonRuleSet } | undefined;
+  const matchCounts = new Map<string, number>();
+  const result: DaemonResult = { batches: 0, alerts: 0, reloadsApplied: 0, reloadsRejected: 0 };
+  const publish = (a: Alert): void => delivery.pipeline.publish(a);
+
+  // A generation becomes active at a batch boundary; its outputs before that, so no alert is lost.
+  const applyPending = async (): Promise<void> => {
+    const next = pending;
+    if (!next) return;
+    pending = undefined;
+    engine = next.engine;
+    const nextDelivery = readDeliveryConfig(next.set.loaded.tree, env);
+    generation = next.set;
+    if (!sameDelivery(nextDelivery, deliveryConfig)) {
+      const old = delivery;
+      ({ delivery, config: deliveryConfig } = await buildDelivery(next.set));
+      logger.info('Output settings changed: new outputs are active, the previous ones are draining');
+      void old.pipeline.drain(deliveryConfig.outputTimeoutMs + 1000);
+    }
+  };
+
+  const reloader = new HotReloader<DaemonRuleSet, CompiledEngine | undefined>({
+    load: () => {
+      const set = opts.reload();
+      return { ruleset: set, watch: set.watch };
+    },
+    compile: (set) => (opts.events ? opts.compile(set) : Promise.resolve(undefined)),
+    swap: (next, loaded) => {
+      pending = { engine: next, set: loaded.ruleset };
+      // Without batches there is no boundary to wait for.
+      if (!opts.events) void applyPending();
+    },
+    publish,
+    log: (level, m) => logger.log(level, m),
+    hostname,
+    ...(opts.reloadDebounceMs !== undefined ? { debounceMs: opts.reloadDebounceMs } : {}),
+  });
+  reloader.onOutcome((o) => {
+    if (o.ok) result.reloadsApplied++;
+    else result.reloadsRejected++;
+  });
+  if (generation.loaded.config.watchConfigFiles) reloader.watch(generation.watch);
+  onHupReady = () => reloader.request('SIGHUP');
+  onUsr1Ready = () => void delivery.pipeline.reopen();
+  if (earlyHup) onHupReady();
+
+  const ws = generation.loaded.config.webserver;
+  let webserver: Webserver | undefined;
+  if (ws.enabled) {
+    webserver = new Webserver(ws, {
+      versionsJson: () => dumpJson(versionsJson(versionsInfo())),
+      metricsText: () =>
+        prometheusText({
+          falcoVersion: SAKER_VERSION,
+          engineName: opts.engineName,
+          hostname,
+          startTimeNs,
+          bootTimeNs: startTimeNs - BigInt(Math.round(process.uptime() * 1e9)),
+          eventSources: opts.enabledSources,
+          rulesFilesSha256: generation.rulesFiles.map((path) => ({ path, sha256: sha256File(path) })),
+          configFilesSha256: generation.loaded.files.map((f) => ({ path: f.path, sha256: sha256File(f.path) })),
+          rulesCountersEnabled: generation.loaded.config.metrics.rulesCountersEnabled,
+          resourceUtilizationEnabled: generation.loaded.config.metrics.resourceUtilizationEnabled,
+          outputsQueueDrops: () => delivery.pipeline.counters().reduce((n, c) => n + c.dropped.queue_full, 0),
+          ruleMatches: () =>
+            generation.ruleset.rules
+              .filter((r) => matchCounts.has(r.name))
+              .map((r) => ({ rule: r.name, priority: priorityLevel(r.priority), source: r.source, tags: r.tags, count: matchCounts.get(r.name)! })),
+          capture: () => opts.captureCounters?.(),
+          outputCounters: () => delivery.pipeline.counters(),
+        }),
+    });
+    await webserver.start();
+    logger.info(`Starting health webserver with threadiness 1, listening on ${ws.listenAddress}:${webserver.port}`);
+  }
+
+  const timer = opts.durationSeconds && opts.durationSeconds > 0 ? setTimeout(() => stop('duration'), opts.durationSeconds * 1000) : undefined;
+  const keepAlive = setInterval(() => undefined, 1 << 30);
+
+  try {
+    if (opts.events) {
+      const it = opts.events[Symbol.asyncIterator]();
+      for (;;) {
+        const next = await Promise.race([it.next(), stopped.then(() => undefined)]);
+        if (next === undefined || next.done) break;
+        await applyPending();
+        const current = engine;
+        if (!current) continue;
+        const batch = next.value;
+        result.batches++;
+        for (const m of current.evaluate(batch)) {
+          const alert = alertFor(current, batch, m, hostname);
+          matchCounts.set(alert.rule, (matchCounts.get(alert.rule) ?? 0) + 1);
+          result.alerts++;
+          publish(alert);
+        }
+      }
+      if (stopReason === undefined) logger.info('Event source ended');
+      void it.return?.();
+    } else {
+      await stopped;
+    }
+  } finally {
+    if (timer) clearTimeout(timer);
+    clearInterval(keepAlive);
+    reloader.close();
+    await reloader.idle();
+    await webserver?.stop();
+    await delivery.pipeline.drain(opts.drainDeadlineMs ?? deliveryConfig.outputTimeoutMs + 1000);
+  }
+  return result;
+  }
+}
