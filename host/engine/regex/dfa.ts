@@ -65,16 +65,20 @@ export function buildDfa(nfa: Nfa, options: DfaOptions = {}): Dfa {
   const usesStart = nfa.asserts.size > 0;
 
   // Epsilon closure; with a context, satisfied assertions are followed too (and dropped).
+  // `seen` is stamped per call instead of reallocated.
+  const seen = new Uint32Array(states.length);
+  let stamp = 0;
+  const stack: number[] = [];
   const closure = (seed: Iterable<number>, ctx: Context | null): number[] => {
-    const seen = new Set<number>();
-    const stack = [...seed];
+    stamp++;
     const out: number[] = [];
+    for (const id of seed) stack.push(id);
     while (stack.length > 0) {
       const id = stack.pop()!;
-      if (seen.has(id)) continue;
-      seen.add(id);
+      if (seen[id] === stamp) continue;
+      seen[id] = stamp;
       const s = states[id]!;
-      if (s.kind === 'eps') stack.push(...s.out);
+      if (s.kind === 'eps') for (const o of s.out) stack.push(o);
       else if (s.kind === 'assert') {
         if (ctx === null) out.push(id);
         else if (holds(s.assert, ctx)) stack.push(s.out);
@@ -122,6 +126,14 @@ export function buildDfa(nfa: Nfa, options: DfaOptions = {}): Dfa {
   };
   const start = intern(closure([nfa.start], null), usesStart ? AT_START : 0);
 
+  // Byte states by the raw classes they accept (a byte range covers a run of classes).
+  const classSpan = new Map<number, readonly [number, number]>();
+  states.forEach((s, id) => {
+    if (s.kind === 'byte') classSpan.set(id, [rawClassOf[s.lo]!, rawClassOf[s.hi]!]);
+  });
+  // Assertions look at the next byte only through "is it \n" and "is it a word byte".
+  const lookKinds = reps.map((b) => (b === 0x0a ? 1 : 0) | (isWordByte(b) ? 2 : 0));
+
   const rows: number[][] = [];
   const accept: number[] = [];
   for (let d = 0; d < sets.length; d++) {
@@ -131,23 +143,24 @@ export function buildDfa(nfa: Nfa, options: DfaOptions = {}): Dfa {
       bot: (flags & AT_START) !== 0,
       prevWord: (flags & PREV_WORD) !== 0,
     };
-    const atEnd = closure(ids, { ...ctxBase, eol: true, eot: true, nextWord: false });
+    const atEnd = usesStart ? closure(ids, { ...ctxBase, eol: true, eot: true, nextWord: false }) : ids;
     accept.push(atEnd.some((id) => states[id]!.kind === 'match') ? 1 : 0);
-    const row: number[] = [];
-    for (const b of reps) {
-      if (ids.length === 0) {
-        row.push(0);
-        continue;
-      }
-      const live = closure(ids, { ...ctxBase, eol: b === 0x0a, eot: false, nextWord: isWordByte(b) });
-      const moved: number[] = [];
+    // Live NFA states before the next byte, per look-ahead kind (without assertions: the set
+    // itself); each live byte state feeds the classes it spans.
+    const buckets: number[][] = reps.map(() => []);
+    for (const look of new Set(lookKinds)) {
+      const live = usesStart ? closure(ids, { ...ctxBase, eol: (look & 1) !== 0, eot: false, nextWord: (look & 2) !== 0 }) : ids;
       for (const id of live) {
-        const s = states[id]!;
-        if (s.kind === 'byte' && b >= s.lo && b <= s.hi) moved.push(s.out);
+        const span = classSpan.get(id);
+        if (span === undefined) continue;
+        const out = (states[id] as { out: number }).out;
+        for (let c = span[0]; c <= span[1]; c++) if (lookKinds[c] === look) buckets[c]!.push(out);
       }
-      const nextFlags = (usesLine && b === 0x0a ? PREV_NL : 0) | (usesWord && isWordByte(b) ? PREV_WORD : 0);
-      row.push(intern(closure(moved, null), nextFlags));
     }
+    const row: number[] = reps.map((b, c) => {
+      const nextFlags = (usesLine && b === 0x0a ? PREV_NL : 0) | (usesWord && isWordByte(b) ? PREV_WORD : 0);
+      return buckets[c]!.length === 0 ? 0 : intern(closure(buckets[c]!, null), nextFlags);
+    });
     rows.push(row);
   }
 
