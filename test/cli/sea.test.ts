@@ -1,0 +1,47 @@
+// `npm run package`: the single executable runs with no Node, no npm and an empty PATH, from any
+// folder: `--version`, and `-V` on a rules file (which loads the bundled config and rules code).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ENGINE_VERSION, SAKER_VERSION } from '../../host/version.js';
+
+const ROOT = resolve(__dirname, '..', '..');
+const EXE = join(ROOT, 'build', 'sea', 'saker');
+
+describe('single executable (Node SEA)', () => {
+  it('builds, then runs --version and -V from a temp dir with an empty PATH', () => {
+    // npm puts node_modules/.bin (Node 24) first on PATH; do the same without npm.
+    execFileSync(join(ROOT, 'node_modules', '.bin', 'node'), [join(ROOT, 'packaging', 'build-sea.mjs')], {
+      cwd: ROOT,
+      stdio: 'pipe',
+      env: { ...process.env, PATH: `${join(ROOT, 'node_modules', '.bin')}:${process.env.PATH ?? ''}` },
+    });
+    expect(existsSync(EXE)).toBe(true);
+
+    const dir = mkdtempSync(join(tmpdir(), 'saker-sea-'));
+    copyFileSync(join(ROOT, 'test', 'cli', 'fixtures', 'good_rules.yaml'), join(dir, 'good_rules.yaml'));
+    copyFileSync(join(ROOT, 'test', 'cli', 'fixtures', 'bad_rules.yaml'), join(dir, 'bad_rules.yaml'));
+    const env = { PATH: '', HOME: dir, SAKER_HOME: join(dir, 'home') };
+    const run = (args: string[]) => spawnSync(EXE, args, { cwd: dir, env, encoding: 'utf8' });
+
+    const version = run(['--version']);
+    expect(version.status).toBe(0);
+    expect(version.stdout).toContain(`Saker version: ${SAKER_VERSION}\n`);
+    expect(version.stdout).toContain(`Engine:        ${ENGINE_VERSION}\n`);
+    // Unpacked once, where SAKER_HOME says.
+    expect(readdirSync(join(dir, 'home')).filter((n) => n.startsWith('app-'))).toHaveLength(1);
+
+    const ok = run(['-V', 'good_rules.yaml']);
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toBe('good_rules.yaml: Ok\n');
+    const bad = run(['-V', 'bad_rules.yaml']);
+    expect(bad.status).toBe(1);
+    expect(bad.stdout).toContain('bad_rules.yaml: Invalid');
+    // The bundled rules load with no config file at all.
+    const dry = run(['--dry-run']);
+    expect(dry.stderr).not.toContain('Error');
+    expect(dry.status).toBe(0);
+  }, 300_000);
+});
