@@ -79,18 +79,20 @@ struct ctxb {
   __u8 nstr;
 };
 
-static __always_inline void count(int which)
+/* Bumps a counter; returns the events counter's previous value (0 when it was another counter). */
+static __always_inline __u64 count(int which)
 {
   __u32 k = 0;
   struct saker_counters *c = bpf_map_lookup_elem(&counters, &k);
   if (!c)
-    return;
+    return 0;
   if (which == 0)
-    __sync_fetch_and_add(&c->events, 1);
-  else if (which == 1)
+    return __sync_fetch_and_add(&c->events, 1);
+  if (which == 1)
     __sync_fetch_and_add(&c->drops_full, 1);
   else
     __sync_fetch_and_add(&c->drops_read, 1);
+  return 0;
 }
 
 static __always_inline bool type_enabled(__u32 type)
@@ -104,7 +106,8 @@ static __always_inline bool is_self(void)
   return (bpf_get_current_pid_tgid() >> 32) == self_tgid;
 }
 
-static __always_inline int begin(struct ctxb *c, __u16 type, __s64 res)
+/* Every helper call costs tens of ns on these VMs: the hot path calls each one at most once. */
+static __always_inline int begin_as(struct ctxb *c, __u16 type, __s64 res, __u64 id)
 {
   if (paused)
     return -1;
@@ -113,7 +116,6 @@ static __always_inline int begin(struct ctxb *c, __u16 type, __s64 res)
   if (!buf)
     return -1;
   struct saker_rec *r = (struct saker_rec *)buf;
-  __u64 id = bpf_get_current_pid_tgid();
   r->ts = bpf_ktime_get_boot_ns();
   r->res = res;
   for (int i = 0; i < 6; i++)
@@ -130,6 +132,20 @@ static __always_inline int begin(struct ctxb *c, __u16 type, __s64 res)
   c->off = 0;
   c->nstr = 0;
   return 0;
+}
+
+static __always_inline int begin(struct ctxb *c, __u16 type, __s64 res)
+{
+  return begin_as(c, type, res, bpf_get_current_pid_tgid());
+}
+
+/* The common start of a syscall program: not Saker itself, type enabled, scratch ready. */
+static __always_inline int begin_syscall(struct ctxb *c, __u16 type, __s64 res)
+{
+  __u64 id = bpf_get_current_pid_tgid();
+  if ((id >> 32) == self_tgid || !type_enabled(type))
+    return -1;
+  return begin_as(c, type, res, id);
 }
 
 /* Appends a user string (NUL-terminated, the NUL not kept) as the next string slot. */
@@ -199,7 +215,7 @@ static __always_inline void put_user_bytes(struct ctxb *c, const void *ptr, __u3
 static __always_inline int submit(struct ctxb *c)
 {
   struct saker_rec *r = c->r;
-  __u32 cpu = bpf_get_smp_processor_id();
+  __u32 cpu = r->cpu;
   __u32 ring = cpus_per_ring ? cpu / cpus_per_ring : 0;
   void *rb = bpf_map_lookup_elem(&rings, &ring);
   if (!rb)
@@ -210,13 +226,13 @@ static __always_inline int submit(struct ctxb *c)
   if (size > SCRATCH_SIZE)
     return 0;
   r->size = size;
-  __u64 avail = bpf_ringbuf_query(rb, BPF_RB_AVAIL_DATA);
-  __u64 flags = avail + size >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
-  if (bpf_ringbuf_output(rb, c->buf, size, flags) < 0) {
-    count(1);
-    return 0;
-  }
-  count(0);
+  /* Look at the ring's fill level only every 64th record of this CPU (a helper call each time). */
+  __u64 n = count(0);
+  __u64 flags = BPF_RB_NO_WAKEUP;
+  if ((n & 63) == 0 && bpf_ringbuf_query(rb, BPF_RB_AVAIL_DATA) + size >= wakeup_bytes)
+    flags = BPF_RB_FORCE_WAKEUP;
+  if (bpf_ringbuf_output(rb, c->buf, size, flags) < 0)
+    count(1); /* counted as an event above and as a drop here: events - drops_full were delivered */
   return 0;
 }
 
@@ -330,12 +346,18 @@ static __always_inline void put_cgroup_leaf(struct ctxb *c, struct task_struct *
 
 /* ---- syscall arguments (x86-64 order) ---- */
 
-#define ARG0(r) BPF_CORE_READ(r, di)
-#define ARG1(r) BPF_CORE_READ(r, si)
-#define ARG2(r) BPF_CORE_READ(r, dx)
-#define ARG3(r) BPF_CORE_READ(r, r10)
-#define ARG4(r) BPF_CORE_READ(r, r8)
-#define ARG5(r) BPF_CORE_READ(r, r9)
+/* The six argument registers, from the caller's saved registers (a BTF pointer: plain loads). */
+static __always_inline void read_args(struct pt_regs *regs, __u64 *out)
+{
+  out[0] = regs->di;
+  out[1] = regs->si;
+  out[2] = regs->dx;
+  out[3] = regs->r10;
+  out[4] = regs->r8;
+  out[5] = regs->r9;
+}
+
+#define ARG0(r) ((r)->di)
 
 /* A syscall's exit program: `regs` are the caller's registers (arguments), `ret` the result. */
 #define SYSCALL_EXIT(sys)                                                       \
@@ -352,12 +374,11 @@ static __always_inline void put_cgroup_leaf(struct ctxb *c, struct task_struct *
  * argument i is a user string) as string slots, in argument order. */
 static __always_inline int emit_generic(__u16 type, struct pt_regs *regs, long ret, __u32 str_mask)
 {
-  if (!type_enabled(type) || is_self())
-    return 0;
   struct ctxb c;
-  if (begin(&c, type, ret) < 0)
+  if (begin_syscall(&c, type, ret) < 0)
     return 0;
-  __u64 args[6] = {ARG0(regs), ARG1(regs), ARG2(regs), ARG3(regs), ARG4(regs), ARG5(regs)};
+  __u64 args[6];
+  read_args(regs, args);
   for (int i = 0; i < 6; i++) {
     c.r->a[i] = args[i];
     if (str_mask & (1u << i))
@@ -372,12 +393,11 @@ static __always_inline int emit_generic(__u16 type, struct pt_regs *regs, long r
 /* Opens: the path, plus dev/ino/mode of the file the new fd refers to. a[3] high half = i_mode. */
 static __always_inline int emit_open(__u16 type, struct pt_regs *regs, long ret, int path_arg)
 {
-  if (!type_enabled(type) || is_self())
-    return 0;
   struct ctxb c;
-  if (begin(&c, type, ret) < 0)
+  if (begin_syscall(&c, type, ret) < 0)
     return 0;
-  __u64 args[6] = {ARG0(regs), ARG1(regs), ARG2(regs), ARG3(regs), ARG4(regs), ARG5(regs)};
+  __u64 args[6];
+  read_args(regs, args);
   for (int i = 0; i < 6; i++)
     c.r->a[i] = args[i];
   put_user_str(&c, (const void *)args[path_arg & 7]);
@@ -392,6 +412,7 @@ static __always_inline int emit_open(__u16 type, struct pt_regs *regs, long ret,
   if (ret >= 0) {
     struct file *f = fd_file(bpf_get_current_task_btf(), ret);
     if (f) {
+      /* f came from a probe read (an fd table slot): read through it with CO-RE reads */
       struct inode *ino = BPF_CORE_READ(f, f_inode);
       c.r->a[5] = BPF_CORE_READ(ino, i_ino); /* openat2 keeps resolve in a[4]; ino wins a[5] */
       __u64 dev = BPF_CORE_READ(ino, i_sb, s_dev);
@@ -415,12 +436,11 @@ SYSCALL_EXIT(creat) { return emit_open(SAKER_EVT_CREAT, regs, ret, 0); }
 /* Sockets: the kernel's view of the endpoints after the call, plus the caller's sockaddr. */
 static __always_inline int emit_sock(__u16 type, struct pt_regs *regs, long ret, int fd_from_ret, int addr_arg)
 {
-  if (!type_enabled(type) || is_self())
-    return 0;
   struct ctxb c;
-  if (begin(&c, type, ret) < 0)
+  if (begin_syscall(&c, type, ret) < 0)
     return 0;
-  __u64 args[6] = {ARG0(regs), ARG1(regs), ARG2(regs), ARG3(regs), ARG4(regs), ARG5(regs)};
+  __u64 args[6];
+  read_args(regs, args);
   for (int i = 0; i < 6; i++)
     c.r->a[i] = args[i];
   long fd = fd_from_ret ? ret : (long)args[0];
@@ -448,12 +468,11 @@ SYSCALL_EXIT(recvmsg) { return emit_sock(SAKER_EVT_RECVMSG, regs, ret, 0, -1); }
 /* pipe/pipe2/socketpair write two fds to a user int[2]: a[4], a[5] carry them. */
 static __always_inline int emit_fdpair(__u16 type, struct pt_regs *regs, long ret, int arr_arg)
 {
-  if (!type_enabled(type) || is_self())
-    return 0;
   struct ctxb c;
-  if (begin(&c, type, ret) < 0)
+  if (begin_syscall(&c, type, ret) < 0)
     return 0;
-  __u64 args[6] = {ARG0(regs), ARG1(regs), ARG2(regs), ARG3(regs), ARG4(regs), ARG5(regs)};
+  __u64 args[6];
+  read_args(regs, args);
   for (int i = 0; i < 4; i++)
     c.r->a[i] = args[i];
   int fds[2] = {-1, -1};
@@ -472,12 +491,11 @@ SYSCALL_EXIT(socketpair) { return emit_fdpair(SAKER_EVT_SOCKETPAIR, regs, ret, 3
  * and the arguments from the new image's argv area. */
 static __always_inline int emit_exec(__u16 type, struct pt_regs *regs, long ret, int path_arg)
 {
-  if (!type_enabled(type) || is_self())
-    return 0;
   struct ctxb c;
-  if (begin(&c, type, ret) < 0)
+  if (begin_syscall(&c, type, ret) < 0)
     return 0;
-  __u64 args[6] = {ARG0(regs), ARG1(regs), ARG2(regs), ARG3(regs), ARG4(regs), ARG5(regs)};
+  __u64 args[6];
+  read_args(regs, args);
   for (int i = 0; i < 6; i++)
     c.r->a[i] = args[i];
   struct task_struct *task = bpf_get_current_task_btf();
@@ -560,10 +578,8 @@ int BPF_PROG(t_exit, struct task_struct *p)
 /* Clone family in the parent: res is the child's pid. a[0] flags (clone), or clone_args for clone3. */
 static __always_inline int emit_clone(__u16 type, struct pt_regs *regs, long ret)
 {
-  if (!type_enabled(type) || is_self())
-    return 0;
   struct ctxb c;
-  if (begin(&c, type, ret) < 0)
+  if (begin_syscall(&c, type, ret) < 0)
     return 0;
   c.r->a[0] = ARG0(regs);
   if (type == SAKER_EVT_CLONE3) {
