@@ -1,13 +1,13 @@
 // Differential property test of the regex engine: for generated patterns in the part of the syntax
-// where RE2 and JavaScript agree, the TypeScript table interpreter and the Wasm matcher must both
-// give JavaScript's answer for a full match (JS anchored as (?:p)(?![\s\S]) with the sticky flag,
+// where RE2 and JavaScript agree, the TypeScript table interpreters and the Wasm matchers (DFA
+// tables and the NFA fallback tables) must all give JavaScript's answer for a full match (JS anchored as (?:p)(?![\s\S]) with the sticky flag,
 // so backtracking still finds a full match when one exists).
 //  - POSIX syntax (Falco's): ^ $ are line anchors -> JS flags 'muy'.
 //  - Perl syntax: ^ $ are text anchors, \d \w \s \b \B, (?:), lazy quantifiers -> JS flags 'uy'.
 // Subjects avoid \r, \v, U+2028/9 (JS treats them as line ends or spaces where RE2 does not).
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { compileRegex, matchTables, RegexUnsupportedError, sanitizeUtf8, type CompiledRegex, type Dfa } from '../../host/engine/regex/index.js';
+import { compileRegex, matchNfaTable, matchTables, RegexUnsupportedError, sanitizeUtf8, type CompiledRegex, type Dfa } from '../../host/engine/regex/index.js';
 import { loadRegexWasm, type RegexWasm } from './regex-runtime.js';
 
 interface Rendered {
@@ -168,7 +168,7 @@ describe('regex engine vs JavaScript RegExp (full match)', () => {
     wasm = await loadRegexWasm();
   });
 
-  for (const [syntax, baseFlags, runs] of [['posix', 'muy', 1500], ['perl', 'uy', 1000]] as const) {
+  for (const [syntax, baseFlags, runs] of [['posix', 'muy', 1200], ['perl', 'uy', 800]] as const) {
     it(`${syntax} syntax: ${runs} patterns x 4-8 subjects`, () => {
       let matched = 0;
       const matchedPatterns = new Set<string>();
@@ -183,7 +183,7 @@ describe('regex engine vs JavaScript RegExp (full match)', () => {
           const flags = fold ? `${baseFlags}i` : baseFlags;
           let compiled: CompiledRegex;
           try {
-            compiled = compileRegex(pattern.re2, { syntax, maxStates: 3000 });
+            compiled = compileRegex(pattern.re2, { syntax, maxStates: 3000, engine: 'dfa' });
           } catch (e) {
             // A DFA over budget is a documented limit, not a disagreement; it must stay rare.
             if (!(e instanceof RegexUnsupportedError)) throw e;
@@ -191,12 +191,15 @@ describe('regex engine vs JavaScript RegExp (full match)', () => {
             return;
           }
           patterns++;
-          const strs = [...randomStrs, ...walkSubjects(compiled.dfa, seed)];
+          const strs = [...randomStrs, ...walkSubjects(compiled.dfa!, seed)];
+          const viaNfa = compileRegex(pattern.re2, { syntax, engine: 'nfa' });
           for (const s of strs) {
             const want = jsFullMatch(pattern.js, flags, s);
             const bytes = enc.encode(s);
             expect({ pattern: pattern.re2, s, ts: matchTables(compiled.table, bytes) }).toEqual({ pattern: pattern.re2, s, ts: want });
             expect({ pattern: pattern.re2, s, wasm: wasm.match(compiled.table, bytes) }).toEqual({ pattern: pattern.re2, s, wasm: want });
+            expect({ pattern: pattern.re2, s, tsNfa: matchNfaTable(viaNfa.table, bytes) }).toEqual({ pattern: pattern.re2, s, tsNfa: want });
+            expect({ pattern: pattern.re2, s, wasmNfa: wasm.run(viaNfa, bytes) }).toEqual({ pattern: pattern.re2, s, wasmNfa: want });
             total++;
             if (want) matched++;
             if (want) matchedPatterns.add(pattern.re2);
@@ -216,7 +219,8 @@ describe('regex engine vs JavaScript RegExp (full match)', () => {
     const dec = new TextDecoder();
     fc.assert(
       fc.property(node(false), fc.array(byteArb, { minLength: 3, maxLength: 6 }), (pattern, subjectsBytes) => {
-        const compiled = compileRegex(pattern.re2);
+        const compiled = compileRegex(pattern.re2, { engine: 'dfa' });
+        const viaNfa = compileRegex(pattern.re2, { engine: 'nfa' });
         for (const raw of subjectsBytes) {
           const bytes = Uint8Array.from(raw);
           const text = dec.decode(bytes);
@@ -225,6 +229,8 @@ describe('regex engine vs JavaScript RegExp (full match)', () => {
           expect(dec.decode(sanitizeUtf8(bytes))).toBe(text);
           expect({ p: pattern.re2, raw, ts: matchTables(compiled.table, bytes) }).toEqual({ p: pattern.re2, raw, ts: want });
           expect({ p: pattern.re2, raw, wasm: wasm.match(compiled.table, bytes) }).toEqual({ p: pattern.re2, raw, wasm: want });
+          expect({ p: pattern.re2, raw, wasmNfa: wasm.run(viaNfa, bytes) }).toEqual({ p: pattern.re2, raw, wasmNfa: want });
+          expect({ p: pattern.re2, raw, tsNfa: matchNfaTable(viaNfa.table, bytes) }).toEqual({ p: pattern.re2, raw, tsNfa: want });
         }
       }),
       { numRuns: 300 },

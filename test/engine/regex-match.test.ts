@@ -1,11 +1,11 @@
-// Matching behaviour of compiled regex tables, through the TypeScript interpreter and the Wasm
-// matcher (engine-as/regex.ts): Falco-style patterns, POSIX line anchors, ill-formed UTF-8 subjects
+// Matching behaviour of compiled regex tables (DFA, and the NFA fallback), through the TypeScript
+// interpreters and the Wasm matchers (engine-as/regex.ts): Falco-style patterns, POSIX line anchors, ill-formed UTF-8 subjects
 // (read as libs' sanitised text), long subjects, the table layout, static-data embedding for
 // generated code, and the DFA budget.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { compileRegex, encodeTables, matchTables, RegexUnsupportedError, sanitizeUtf8, tableToAsStatic } from '../../host/engine/regex/index.js';
+import { compileRegex, encodeTables, matchNfaTable, matchTables, RegexUnsupportedError, sanitizeUtf8, tableToAsStatic } from '../../host/engine/regex/index.js';
 import { compileAs, REPO_ROOT } from './as-harness.js';
 import { loadRegexWasm, REGEX_HARNESS_FLAGS, type RegexWasm } from './regex-runtime.js';
 
@@ -18,11 +18,15 @@ beforeAll(async () => {
 });
 
 /** Both matchers must agree; returns their answer. */
+/** All four matchers (TS/Wasm x DFA/NFA tables) must agree; returns their answer. */
 function full(pattern: string, subject: string | number[]): boolean {
-  const { table } = compileRegex(pattern);
+  const { table } = compileRegex(pattern, { engine: 'dfa' });
+  const viaNfa = compileRegex(pattern, { engine: 'nfa' });
   const s = bytes(subject);
   const ts = matchTables(table, s);
   expect(wasm.match(table, s)).toBe(ts);
+  expect(matchNfaTable(viaNfa.table, s)).toBe(ts);
+  expect(wasm.run(viaNfa, s)).toBe(ts);
   return ts;
 }
 
@@ -92,7 +96,8 @@ describe('regex matching (POSIX syntax, full match)', () => {
 
 describe('regex tables', () => {
   it('layout: header, byte classes, accept bits, u16 transitions; state 0 is dead', () => {
-    const { dfa, table } = compileRegex('ab');
+    const { dfa: maybeDfa, table } = compileRegex('ab');
+    const dfa = maybeDfa!;
     const view = new DataView(table.buffer);
     expect(view.getUint32(0, true)).toBe(dfa.numStates);
     expect(view.getUint32(4, true)).toBe(dfa.numClasses);
@@ -111,21 +116,35 @@ describe('regex tables', () => {
   });
 
   it('a pattern that can never match compiles to the dead start state', () => {
-    const { dfa } = compileRegex('[^\\x00-\\x{10FFFF}]');
-    expect(dfa.start).toBe(0);
+    expect(compileRegex('[^\\x00-\\x{10FFFF}]').dfa!.start).toBe(0);
     expect(full('[^\\x00-\\x{10FFFF}]', '')).toBe(false);
   });
 
-  it('a DFA over the state budget is a RegexUnsupportedError, not a hang', () => {
+  it('a DFA over the state budget: an error with engine dfa, the NFA table with auto', () => {
+    const pattern = '(a|b)*a(a|b){14}';
     let err: unknown;
     try {
-      compileRegex('(a|b)*a(a|b){14}', { maxStates: 5000 });
+      compileRegex(pattern, { maxStates: 3000, engine: 'dfa' });
     } catch (e) {
       err = e;
     }
     expect(err).toBeInstanceOf(RegexUnsupportedError);
     expect((err as RegexUnsupportedError).reason).toBe('too-complex');
-    expect(compileRegex('(a|b)*a(a|b){8}').dfa.numStates).toBe(513); // 2^9 live states + dead
+    expect(compileRegex('(a|b)*a(a|b){8}').dfa!.numStates).toBe(513); // 2^9 live states + dead
+
+    const auto = compileRegex(pattern, { maxStates: 3000 });
+    expect(auto.kind).toBe('nfa');
+    expect(auto.dfa).toBeNull();
+    expect(auto.scratchBytes).toBeGreaterThan(0);
+    const js = new RegExp(`^(?:${pattern})$`);
+    for (const s of ['a'.repeat(15), `b${'a'.repeat(14)}`, `a${'b'.repeat(14)}`, `${'ab'.repeat(20)}a${'b'.repeat(14)}`, 'b'.repeat(15), `a${'b'.repeat(13)}`]) {
+      const b = bytes(s);
+      expect(matchNfaTable(auto.table, b)).toBe(js.test(s));
+      expect(wasm.run(auto, b)).toBe(js.test(s));
+    }
+    const long = `${'ab'.repeat(50_000)}a${'b'.repeat(14)}`;
+    expect(wasm.run(auto, bytes(long))).toBe(true);
+    expect(wasm.run(auto, bytes(`${long}b`))).toBe(false);
   });
 
   it('tableToAsStatic output embeds the table as static data that regexMatch runs', async () => {

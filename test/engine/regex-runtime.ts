@@ -6,6 +6,7 @@ interface RegexHarnessExports {
   memory: { buffer: ArrayBuffer };
   alloc(len: number): number;
   regexMatch(table: number, s: number, len: number): number;
+  regexMatchNfa(table: number, scratch: number, s: number, len: number): number;
 }
 
 // Same as the WebAssembly typing workaround in runtime-instance.ts (no DOM lib here).
@@ -22,17 +23,36 @@ export class RegexWasm {
   private scratchLen = 0;
   constructor(private readonly x: RegexHarnessExports) {}
 
+  /** Runs a DFA table. */
   match(table: Uint8Array, subject: Uint8Array): boolean {
-    const need = table.length + subject.length + 8;
+    const [tp, sp] = this.place(table, subject, 0);
+    return this.x.regexMatch(tp, sp, subject.length) !== 0;
+  }
+
+  /** Runs an NFA table with its scratch area. */
+  matchNfa(table: Uint8Array, scratchBytes: number, subject: Uint8Array): boolean {
+    const [tp, sp, scratch] = this.place(table, subject, scratchBytes);
+    return this.x.regexMatchNfa(tp, scratch, sp, subject.length) !== 0;
+  }
+
+  /** Either kind, as compileRegex returned it. */
+  run(compiled: { kind: 'dfa' | 'nfa'; table: Uint8Array; scratchBytes: number }, subject: Uint8Array): boolean {
+    return compiled.kind === 'dfa' ? this.match(compiled.table, subject) : this.matchNfa(compiled.table, compiled.scratchBytes, subject);
+  }
+
+  /** Lays out table, subject and scratch (4-aligned) in the one scratch region. */
+  private place(table: Uint8Array, subject: Uint8Array, scratchBytes: number): [number, number, number] {
+    const align = (n: number): number => (n + 3) & ~3;
+    const need = align(table.length) + align(subject.length) + scratchBytes + 8;
     if (need > this.scratchLen) {
       this.scratchLen = Math.max(need, 2 * this.scratchLen, 1 << 16);
-      this.scratch = this.x.alloc(this.scratchLen);
+      this.scratch = align(this.x.alloc(this.scratchLen + 4));
     }
     const mem = new Uint8Array(this.x.memory.buffer);
     mem.set(table, this.scratch);
-    const sp = this.scratch + ((table.length + 3) & ~3);
+    const sp = this.scratch + align(table.length);
     mem.set(subject, sp);
-    return this.x.regexMatch(this.scratch, sp, subject.length) !== 0;
+    return [this.scratch, sp, sp + align(subject.length)];
   }
 }
 
