@@ -5,13 +5,18 @@
 // memory and batch buffers are reused across events).
 // Keys are (pointer, length) pairs in static data that outlive the set.
 
-let cacheP: usize = 0;
-let cacheL: u32 = 0xffffffff;
-let cacheH: u32 = 0;
+// 4 direct-mapped entries (by address), so the values of a few fields stay cached together
+const cacheP = new StaticArray<usize>(4);
+const cacheL = new StaticArray<u32>(4);
+const cacheH = new StaticArray<u32>(4);
 
 export function resetHashCache(): void {
-  cacheL = 0xffffffff;
+  unchecked((cacheL[0] = 0xffffffff));
+  unchecked((cacheL[1] = 0xffffffff));
+  unchecked((cacheL[2] = 0xffffffff));
+  unchecked((cacheL[3] = 0xffffffff));
 }
+resetHashCache();
 
 function hashBytes(p: usize, len: u32): u32 {
   let h: u32 = 0x9e3779b9 ^ len;
@@ -26,11 +31,12 @@ function hashBytes(p: usize, len: u32): u32 {
 }
 
 @inline function cachedHash(p: usize, len: u32): u32 {
-  if (p == cacheP && len == cacheL) return cacheH;
+  const k = <i32>((p >> 3) & 3);
+  if (unchecked(cacheP[k]) == p && unchecked(cacheL[k]) == len) return unchecked(cacheH[k]);
   const h = hashBytes(p, len);
-  cacheP = p;
-  cacheL = len;
-  cacheH = h;
+  unchecked((cacheP[k] = p));
+  unchecked((cacheL[k] = len));
+  unchecked((cacheH[k] = h));
   return h;
 }
 

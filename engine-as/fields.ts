@@ -22,6 +22,7 @@ let scratchTop: usize = scratchBase;
 export function scratchReset(): void {
   scratchTop = scratchBase;
   flagsEv = 0;
+  dirEv = 0;
 }
 
 /** Room for n bytes that stays valid until the next scratchReset. */
@@ -185,6 +186,19 @@ export function registerTypeName(id: u32, p: usize, l: u32): void {
 @inline export function evtType(ev: usize): bool {
   const t = <u32>B.evType(ev);
   return setStr(unchecked(typeNamePtr[t]), unchecked(typeNameLen[t]));
+}
+
+// ---- inline tests the compiler uses for the most common checks ----
+
+/** Is the event's type id in the set given as two 64-bit masks (ids 0..127)? */
+@inline export function typeIn(ev: usize, lo: u64, hi: u64): bool {
+  const t = <u64>B.evType(ev);
+  return t < 64 ? ((lo >> t) & 1) != 0 : t < 128 ? ((hi >> (t - 64)) & 1) != 0 : false;
+}
+
+/** Has the event an fd whose type (enum value) is in the mask? */
+@inline export function fdTypeIn(ev: usize, mask: u32): bool {
+  return B.evHas(ev, A.EVT_HAS_FD) && ((mask >> <u32>B.evFdType(ev)) & 1) != 0;
 }
 
 // ---- event record fields ----
@@ -688,8 +702,26 @@ export function fdTypeName(ev: usize): bool {
   return t == A.FD_TYPE_FILE || t == A.FD_TYPE_DIRECTORY;
 }
 
+// fd.directory of the current event, computed once (many rules test it)
+let dirEv: usize = 0;
+let dirP: usize = 0;
+let dirL: u32 = 0;
+let dirOk: bool = false;
+
 /** fd.directory: the name up to its last '/', or the name itself for a directory. */
 export function fdDirectory(ev: usize): bool {
+  if (dirEv == ev) {
+    if (!dirOk) return false;
+    return setStr(dirP, dirL);
+  }
+  dirEv = ev;
+  dirOk = fdDirectoryOf(ev);
+  dirP = sp;
+  dirL = sl;
+  return dirOk;
+}
+
+function fdDirectoryOf(ev: usize): bool {
   if (!hasFd(ev) || !isFileLike(B.evFdType(ev)) || !fdName(ev)) return false;
   if (B.evFdType(ev) == A.FD_TYPE_DIRECTORY) return true;
   let i = <i32>sl - 1;

@@ -1,6 +1,7 @@
 // Worker thread that runs asc on a generated rules module. asc costs hundreds of MiB and may call
-// process.exit on an internal crash, so it never runs on the main thread: the engine starts this
-// worker per compile and treats an exit without a result as a compile failure.
+// process.exit on an internal crash, so it never runs on the main thread: the engine keeps this
+// worker while compiles come in (a warm asc compiles several times faster), ends it when idle so
+// memory returns, and treats an exit without a result as a compile failure.
 // Imports only node: modules and assemblyscript, so Node can run this file directly (.ts or .js).
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -42,10 +43,19 @@ async function compile(req: CompileRequest): Promise<CompileReply> {
   return { ok: true, wasm, ms: performance.now() - started };
 }
 
+/** A compile job sent to the worker; the reply comes back with the same id. */
+export interface CompileJob {
+  id: number;
+  request: CompileRequest;
+}
+
+// The worker stays up between jobs (asc loaded and warmed up) until the engine lets it go idle.
 if (parentPort !== null) {
   const port = parentPort;
-  compile(workerData as CompileRequest).then(
-    (reply) => port.postMessage(reply),
-    (err: unknown) => port.postMessage({ ok: false, error: err instanceof Error ? (err.stack ?? err.message) : String(err) } satisfies CompileReply),
-  );
+  port.on('message', (job: CompileJob) => {
+    compile(job.request).then(
+      (reply) => port.postMessage({ id: job.id, reply }),
+      (err: unknown) => port.postMessage({ id: job.id, reply: { ok: false, error: err instanceof Error ? (err.stack ?? err.message) : String(err) } satisfies CompileReply }),
+    );
+  });
 }

@@ -22,10 +22,11 @@ describe('engine cache', () => {
     const yaml = rulesYaml({ cache_probe: `proc.name = "cache-${process.pid}-${Date.now()}"` });
     const ruleset = rulesetFromYaml(yaml);
     const cacheDir = join(tmp, 'cache');
-    const first = await compileEngine(ruleset, { ruleMatching: 'all', cacheDir });
+    const first = await compileEngine(ruleset, { ruleMatching: 'all', cacheDir, optimize: 'fast' });
     expect(first.fromCache).toBe(false);
-    expect(readdirSync(cacheDir)).toEqual([`${first.hash}.wasm`]);
-    const second = await compileEngine(ruleset, { ruleMatching: 'all', cacheDir });
+    expect(first.tier).toBe('O0');
+    expect(readdirSync(cacheDir)).toEqual([`${first.hash}.O0.wasm`]);
+    const second = await compileEngine(ruleset, { ruleMatching: 'all', cacheDir, optimize: 'fast' });
     expect(second.fromCache).toBe(true);
     expect(second.hash).toBe(first.hash);
     // a different matching mode is a different module
@@ -75,7 +76,7 @@ describe('batches', () => {
 });
 
 describe.skipIf(!sharedAvailable)('upstream rules files', () => {
-  it('the four upstream files compile to one module that evaluates a realistic mix', async () => {
+  it('the four upstream files compile to one module that evaluates a realistic mix', { timeout: 120_000 }, async () => {
     const sources = UPSTREAM_RULES_FILES.map((f) => ({ name: f, content: readFileSync(sharedPath('falco-rules', f), 'utf8') }));
     const out = loadRules(sources, { language: defaultLanguage });
     expect(out.ruleset).toBeDefined();
@@ -84,8 +85,16 @@ describe.skipIf(!sharedAvailable)('upstream rules files', () => {
     // every enabled upstream rule compiles to real code (no construct was dropped)
     expect(generated.notes).toEqual([]);
     const engine = await compileEngine(ruleset, { ruleMatching: 'all' });
-    const matches = engine.evaluate(encodeBatch(syntheticMix(4096)));
+    const batch = encodeBatch(syntheticMix(4096));
+    const before = engine.tier;
+    const matches = engine.evaluate(batch);
     for (const m of matches) expect(ruleset.rules[m.rule]!.enabled).toBe(true);
+    // tiered: the -O1 build replaces the first one between batches and evaluates identically
+    await engine.optimized;
+    expect(engine.tier).toBe('O1');
+    if (before === 'O0') expect(engine.evaluate(batch)).toEqual(matches);
+    const again = await compileEngine(ruleset, { ruleMatching: 'all' });
+    expect(again.fromCache && again.tier === 'O1').toBe(true);
     // a known trigger: reading a sensitive file from an untrusted program
     const { bash } = tree();
     const names = engine.evaluate(encodeBatch([openat({ ...bash, name: 'evil', args: [] }, '/etc/shadow')])).map((m) => ruleset.rules[m.rule]!.name);

@@ -85,9 +85,33 @@ class Generator {
       name = this.fresh('c');
       this.checks.set(body, name);
       this.checkBodies.set(name, body);
+      this.costs.set(name, this.checkCost(body));
     }
     this.checkUses.set(name, (this.checkUses.get(name) ?? 0) + 1);
     return name;
+  }
+
+  private readonly costs = new Map<string, number>();
+
+  /** A rough cost of running a check, for ordering the operands of and/or cheapest first. */
+  private checkCost(body: string): number {
+    const refs = [...body.matchAll(/\b(c\d+)\(ev\)/g)].map((m) => m[1]!);
+    if (refs.length > 0) return refs.reduce((sum, r) => sum + (this.costs.get(r) ?? 5), 1);
+    let cost = 1;
+    if (/for \(/.test(body)) cost += 20;
+    if (/F\.proc(Joined|Caps|EnvVar)|F\.containerMounts/.test(body)) cost += 12;
+    if (/F\.argFlags|F\.resErrno|F\.evtRes|F\.argDec|F\.argId|F\.fdParam|p_arg_/.test(body)) cost += 6;
+    if (/X\.|G\.|R\.|PM\d/.test(body)) cost += 6;
+    if (/SET\d/.test(body)) cost += 4;
+    if (/S\./.test(body)) cost += 2;
+    if (/F\.proc|F\.container/.test(body)) cost += 1;
+    return cost;
+  }
+
+  /** Cost of an expression made of check calls (`c1(ev)`, `!c2(ev)`, `false`). */
+  private exprCost(code: string): number {
+    const refs = [...code.matchAll(/\b(c\d+)\(ev\)/g)].map((m) => m[1]!);
+    return refs.reduce((sum, r) => sum + (this.costs.get(r) ?? 5), 0);
   }
 
   /**
@@ -106,7 +130,7 @@ class Generator {
         out.push(`function ${name}_eval(ev: usize): bool {\n${body}\n}`);
         out.push(`function ${name}(ev: usize): bool {\n  const m = load<u32>(MEMO + ${at});\n  if ((m >> 1) == epoch) return (m & 1) != 0;\n  const r = ${name}_eval(ev);\n  store<u32>(MEMO + ${at}, (epoch << 1) | (r ? 1 : 0));\n  return r;\n}`);
       } else {
-        out.push(`@inline function ${name}(ev: usize): bool {\n${body}\n}`);
+        out.push(`function ${name}(ev: usize): bool {\n${body}\n}`);
       }
     }
     this.memoSlots = slot;
@@ -188,7 +212,11 @@ class Generator {
       case 'or': {
         // A sub-expression (usually an expanded macro) becomes a check of its own, so that rules
         // sharing it share its memoised result.
-        const expr = `(${e.children.map((c) => this.cond(c)).join(e.kind === 'and' ? ' && ' : ' || ')})`;
+        // Operands are pure, so they may run in any order: cheapest first (stable), which lets
+        // cheap type and flag tests cut rules short before string and set work.
+        const parts = e.children.map((c) => this.cond(c)).map((code, i) => ({ code, i, cost: this.exprCost(code) }));
+        parts.sort((a, b) => a.cost - b.cost || a.i - b.i);
+        const expr = `(${parts.map((p) => p.code).join(e.kind === 'and' ? ' && ' : ' || ')})`;
         return e.children.length > 1 ? `${this.check(`  return ${expr};`)}(ev)` : expr;
       }
       case 'not':
@@ -209,6 +237,8 @@ class Generator {
       const special = this.eventTypeCheck(e);
       if (special !== undefined) return special;
     }
+    const enumTest = this.enumCheck(e);
+    if (enumTest !== undefined) return enumTest;
     const left = this.operand(e.left);
     if (left.access.reads.length === 1 && left.access.reads[0] === 'false') return 'false';
     try {
@@ -230,13 +260,46 @@ class Generator {
     if (e.modifier !== undefined) return undefined;
     const names = e.right.kind === 'value' ? [e.right.value] : e.right.kind === 'list' ? e.right.values.map((v) => v.value) : [];
     const ids = [...new Set(names.map((n) => eventTypeByName(n)?.id).filter((x): x is number => x !== undefined))];
-    const anyOf = ids.length === 0 ? 'false' : `(${ids.map((id) => `t == ${id}`).join(' || ')})`;
-    let body: string;
-    if ((e.op === '=' || e.op === '==') && e.right.kind === 'value') body = `return ${anyOf};`;
-    else if (e.op === '!=' && e.right.kind === 'value') body = `return !${anyOf};`;
-    else if ((e.op === 'in' || e.op === 'intersects') && e.right.kind === 'list') body = `return ${anyOf};`;
-    else return undefined;
-    return `${this.check(`  const t = <u32>B.evType(ev);\n  ${body}`)}(ev)`;
+    let lo = 0n;
+    let hi = 0n;
+    for (const id of ids) {
+      if (id < 64) lo |= 1n << BigInt(id);
+      else if (id < 128) hi |= 1n << BigInt(id - 64);
+      else throw new CodegenError(`event type id ${id} does not fit the type mask`);
+    }
+    const anyOf = ids.length === 0 ? 'false' : `F.typeIn(ev, <u64>${lo}, <u64>${hi})`;
+    if ((e.op === '=' || e.op === '==') && e.right.kind === 'value') return anyOf;
+    if (e.op === '!=' && e.right.kind === 'value') return `!${anyOf}`;
+    if ((e.op === 'in' || e.op === 'intersects') && e.right.kind === 'list') return anyOf;
+    return undefined;
+  }
+
+  /**
+   * evt.dir, fd.typechar and fd.type against constants: flag and enum tests inline, without
+   * rendering the text (same results: evt.dir is always present, the fd fields need an fd).
+   */
+  private enumCheck(e: BinaryCheckExpr): string | undefined {
+    if (e.left.kind !== 'field' || e.left.arg !== undefined || e.modifier !== undefined) return undefined;
+    const values = e.right.kind === 'value' ? [e.right.value] : e.right.kind === 'list' && (e.op === 'in' || e.op === 'intersects') ? e.right.values.map((v) => v.value) : undefined;
+    if (values === undefined || !['=', '==', '!=', 'in', 'intersects'].includes(e.op)) return undefined;
+    const negate = e.op === '!=';
+    const field = e.left.field;
+    if (field === 'evt.dir') {
+      const enter = values.includes('>');
+      const exit = values.includes('<');
+      const test = enter && exit ? 'true' : enter ? 'B.evHas(ev, A.EVT_DIR_ENTER)' : exit ? '!B.evHas(ev, A.EVT_DIR_ENTER)' : 'false';
+      return negate ? `!(${test})` : `(${test})`;
+    }
+    const table = field === 'fd.typechar' ? FD_TYPE_CHARS : field === 'fd.type' ? FD_TYPE_NAMES : undefined;
+    if (table === undefined) return undefined;
+    let mask = 0;
+    let valid = 0;
+    table.forEach((name, t) => {
+      if (t === 0 || name === '') return;
+      valid |= 1 << t;
+      if (values.includes(name)) mask |= 1 << t;
+    });
+    return `F.fdTypeIn(ev, ${(negate ? valid & ~mask : mask) >>> 0})`;
   }
 
   private fieldToField(e: BinaryCheckExpr, left: Value): string {
@@ -577,6 +640,10 @@ class Generator {
 }
 
 class UnsupportedCheck extends Error {}
+
+/** fd.typechar and fd.type text by the ABI's fd type enum (engine-as/fields.ts has the same tables). */
+const FD_TYPE_CHARS = [...'?fd4646pueslitnburmPoX'].map((c, i) => (i === 0 ? '' : c));
+const FD_TYPE_NAMES = ['', 'file', 'directory', 'ipv4', 'ipv6', 'ipv4', 'ipv6', 'pipe', 'unix', 'event', 'signalfd', 'eventpoll', 'inotify', 'timerfd', 'netlink', 'bpf', 'userfaultfd', 'io_uring', 'memfd', 'pidfd', '', ''];
 
 /** Offsets into the OUTS table by rule id (0xffffffff for ids not in the module). */
 function outAtTable(outAt: Map<number, number>): number[] {
