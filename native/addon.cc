@@ -148,6 +148,7 @@ class Capture : public Napi::ObjectWrap<Capture> {
       num("batches", consumer_->stats.batches);
       num("threads", consumer_->stats.threads);
       num("unknownRecords", consumer_->stats.unknownRecords);
+      num("procScans", consumer_->stats.procScans);
     }
     o.Set("running", Napi::Boolean::New(env, running_));
     return o;

@@ -30,6 +30,8 @@ export interface CaptureStats {
   batches?: number;
   threads?: number;
   unknownRecords?: number;
+  /** Threads read from /proc because their fork was not seen first. */
+  procScans?: number;
 }
 
 export interface Capture {

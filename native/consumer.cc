@@ -191,6 +191,7 @@ void Consumer::run(const Deliver& deliver) {
       flush(deliver);
     }
     stats.threads = state_.threads.size();
+    stats.procScans = state_.procScans;
   }
   // Stop: no new records, then everything already in the rings, then the last batch.
   {

@@ -266,6 +266,7 @@ ThreadInfo* State::find(int32_t tid) {
 
 ThreadInfo* State::findOrScan(int32_t tid, int32_t pid) {
   if (ThreadInfo* t = find(tid)) return t;
+  procScans++;
   ThreadInfo t;
   if (!scanTask(pid, tid, bootToEpochNs, t)) {
     t.tid = tid;

@@ -74,6 +74,7 @@ class State {
   void removeThread(int32_t tid);
   size_t fdCount() const;
   uint64_t bootToEpochNs = 0;  // CLOCK_REALTIME - CLOCK_BOOTTIME at start
+  uint64_t procScans = 0;      // threads read from /proc after the start (missed forks)
 };
 
 }  // namespace saker

@@ -1,7 +1,7 @@
 // Capture overhead and throughput on the real kernel (root). Prints JSON lines {"metric","value","unit"}.
 //   node native/bench/capture-bench.mjs        (after npm run build:native)
-// Slowdown: a loop's per-iteration cost (its thread CPU time, so other load on the machine does not
-// count; wall time for fork+exec) with the capture running the upstream rules' event types, over the
+// Slowdown: a loop's per-iteration cost (its thread CPU time, plus its children's for fork+exec, so
+// other load on the machine does not count) with the capture running the upstream rules' event types, over the
 // same loop with no probe; interleaved rounds, minimum of each. Throughput: events delivered to JS
 // per second and drops while an openat loop runs flat out.
 import { execFileSync, spawn } from 'node:child_process';

@@ -139,4 +139,26 @@ describe.skipIf(!bpfAvailable)('real actions on the real kernel', () => {
     expect(exits[0]!.event.args.sig).toBe(0n);
     expect(exits[0]!.event.res).toBeNull();
   });
+
+  test('a shell with a tty: proc.tty as /proc shows it, sid and the session leader', async () => {
+    const c = await captureDuring({ eventTypes: ids('openat') }, () => {
+      execFileSync('script', ['-qc', 'cat /proc/self/stat > /tmp/saker-tty-' + process.pid, '/dev/null'], { stdio: 'ignore' });
+    });
+    const stat = execFileSync('cat', [`/tmp/saker-tty-${process.pid}`]).toString();
+    rmSync(`/tmp/saker-tty-${process.pid}`, { force: true });
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ttyNr = Number(fields[4]);
+    const sid = Number(fields[3]);
+    expect(ttyNr).toBeGreaterThan(0);
+    const hits = findEvents(c, 'openat', (f) => f.proc.name === 'cat' && f.event.fd?.name === '/proc/self/stat');
+    // cat opens /proc/self/stat: the name as given, resolved fd.name is the same path
+    expect(hits.length).toBe(1);
+    const { proc, batch } = hits[0]!;
+    expect(proc.tty).toBe(ttyNr);
+    expect(proc.sid).toBe(sid);
+    const leader = batch.processes[proc.sessionLeader ?? -1];
+    expect(leader?.pid).toBe(sid);
+    // cat runs under the shell script started on the pty.
+    expect(ancestors(batch, proc).map((p) => p.name)).toContain('script');
+  });
 });
