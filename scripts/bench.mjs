@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+// `npm run bench -- [group ...]`: runs benchmark groups and prints JSON lines
+// {"metric","value","unit"}. Groups: engine (bench/engine.ts); capture, daemon and outputs have no
+// benchmarks yet and print nothing. No group = all of them. The TypeScript runs directly under
+// node 24 (type transforms on, `.js` imports resolved to `.ts` by bench/ts-hooks.mjs).
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const GROUPS = {
+  engine: 'bench/engine-main.ts',
+  capture: null,
+  daemon: null,
+  outputs: null,
+};
+
+const asked = process.argv.slice(2);
+const unknown = asked.filter((g) => !(g in GROUPS));
+if (unknown.length > 0) {
+  console.error(`unknown benchmark group(s): ${unknown.join(', ')}; known: ${Object.keys(GROUPS).join(', ')}`);
+  process.exit(2);
+}
+const [major] = process.versions.node.split('.').map(Number);
+if (major < 24) {
+  console.error(`benchmarks need node >= 24 (type stripping); this is ${process.version}`);
+  process.exit(2);
+}
+
+for (const group of asked.length > 0 ? asked : Object.keys(GROUPS)) {
+  const entry = GROUPS[group];
+  if (entry === null) continue; // nothing to measure yet
+  const r = spawnSync(process.execPath, ['--experimental-transform-types', '--no-warnings', '--import', './bench/ts-hooks.mjs', entry], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
