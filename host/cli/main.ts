@@ -222,7 +222,7 @@ async function steps(argv: string[], io: CliIo, logger: Logger): Promise<number 
 
   // Reloads read the same config file with the same -c/-o/-r/-U as the first load.
   const configFile = loaded.mainFile;
-  await runCommand({
+  const ran = await runCommand({
     initial: ruleSetFrom(loaded, rules, opts.rulesFiles),
     reload: () =>
       loadRuleSet({
@@ -245,5 +245,5 @@ async function steps(argv: string[], io: CliIo, logger: Logger): Promise<number 
     ...(io.events ? { events: io.events } : {}),
     ...(io.deliveryDeps ? { deliveryDeps: io.deliveryDeps } : {}),
   });
-  return 0;
+  return ran.exitCode;
 }

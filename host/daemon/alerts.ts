@@ -1,7 +1,7 @@
 // Matches of one batch -> the alerts delivery takes: the event's time from the batch, the rule's
 // name, priority, source and tags, the output with its fields substituted and the typed fields.
 import type { CompiledEngine, Match } from '../engine/engine-api.js';
-import { EVENT, HEADER, TABLE_OFFSET, TABLE_RECORD_SIZE } from '../engine/batch-layout.js';
+import { EVENT, HEADER, TABLE_COUNT, TABLE_OFFSET, TABLE_RECORD_SIZE } from '../engine/batch-layout.js';
 import type { Alert } from '../../outputs/alert.js';
 
 /** The `ts` of event `index` of a batch (ns since the epoch). */
@@ -10,6 +10,13 @@ export function eventTimeNs(batch: Uint8Array, index: number): bigint {
   const table = dv.getUint32(HEADER.events + TABLE_OFFSET, true);
   const recordSize = dv.getUint32(HEADER.events + TABLE_RECORD_SIZE, true);
   return dv.getBigUint64(table + index * recordSize + EVENT.ts, true);
+}
+
+/** The `ts` of the last event of a batch; undefined for a batch without events. */
+export function lastEventTimeNs(batch: Uint8Array): bigint | undefined {
+  const dv = new DataView(batch.buffer, batch.byteOffset, batch.byteLength);
+  const count = dv.getUint32(HEADER.events + TABLE_COUNT, true);
+  return count === 0 ? undefined : eventTimeNs(batch, count - 1);
 }
 
 export function alertFor(engine: CompiledEngine, batch: Uint8Array, match: Match, hostname: string): Alert {

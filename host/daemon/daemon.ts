@@ -11,12 +11,13 @@ import { dumpJson } from '../cli/json.js';
 import { versionsInfo, versionsJson } from '../cli/version-info.js';
 import type { CompiledEngine } from '../engine/engine-api.js';
 import { HotReloader } from '../reload/reloader.js';
-import { prometheusText, type CaptureCounters } from '../webserver/prometheus.js';
+import { prometheusText } from '../webserver/prometheus.js';
 import { Webserver } from '../webserver/server.js';
 import { SAKER_VERSION } from '../version.js';
 import { createDelivery, readDeliveryConfig, type Alert, type Delivery, type DeliveryConfig, type DeliveryDeps, type OutputLog } from '../../outputs/index.js';
 import { priorityLevel } from '../rules/index.js';
-import { alertFor } from './alerts.js';
+import { alertFor, lastEventTimeNs } from './alerts.js';
+import { SyscallDropMonitor, type ScapStats } from './event-drops.js';
 import { sha256File, type DaemonRuleSet } from './rule-set.js';
 
 /** Compiles a generation for evaluation (the Wasm engine; tests may pass their own). */
@@ -30,8 +31,8 @@ export interface DaemonOptions {
   logger: Logger;
   /** Batches to evaluate; undefined = no event source (nodriver). */
   events?: AsyncIterable<Uint8Array>;
-  /** Capture counters for /metrics, when a capture source is running. */
-  captureCounters?: () => CaptureCounters | undefined;
+  /** The capture's cumulative counters (drop monitor, /metrics), when a capture source runs. */
+  captureStats?: () => ScapStats;
   signals?: NodeJS.EventEmitter;
   /** -M: stop after this many seconds (0 = run until a signal). */
   durationSeconds?: number;
@@ -53,6 +54,8 @@ export interface DaemonResult {
   alerts: number;
   reloadsApplied: number;
   reloadsRejected: number;
+  /** 0, or 1 when the `exit` drop action stopped the daemon. */
+  exitCode: number;
 }
 
 /** Falco's hostname: FALCO_HOSTNAME when set, else gethostname(). */
@@ -111,127 +114,148 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonResult> {
   }
 
   async function serve(): Promise<DaemonResult> {
-  const outputLog: OutputLog = (level, message) => logger.log(level === 'notice' ? 'notice' : level, message);
-  const buildDelivery = async (set: DaemonRuleSet): Promise<{ delivery: Delivery; config: DeliveryConfig }> => {
-    const config = readDeliveryConfig(set.loaded.tree, env);
-    const delivery = createDelivery(config, { log: outputLog, ...opts.deliveryDeps });
-    await delivery.pipeline.start();
-    return { delivery, config };
-  };
+    const outputLog: OutputLog = (level, message) => logger.log(level === 'notice' ? 'notice' : level, message);
+    const buildDelivery = async (set: DaemonRuleSet): Promise<{ delivery: Delivery; config: DeliveryConfig }> => {
+      const config = readDeliveryConfig(set.loaded.tree, env);
+      const delivery = createDelivery(config, { log: outputLog, ...opts.deliveryDeps });
+      await delivery.pipeline.start();
+      return { delivery, config };
+    };
 
-  let generation = opts.initial;
-  let { delivery, config: deliveryConfig } = await buildDelivery(generation);
-  let engine: CompiledEngine | undefined = opts.events ? await opts.compile(generation) : undefined;
-  let pending: { engine: CompiledEngine | undefined; set: DaemonRuleSet } | undefined;
-  const matchCounts = new Map<string, number>();
-  const result: DaemonResult = { batches: 0, alerts: 0, reloadsApplied: 0, reloadsRejected: 0 };
-  const publish = (a: Alert): void => delivery.pipeline.publish(a);
+    let generation = opts.initial;
+    let { delivery, config: deliveryConfig } = await buildDelivery(generation);
+    let engine: CompiledEngine | undefined = opts.events ? await opts.compile(generation) : undefined;
+    let pending: { engine: CompiledEngine | undefined; set: DaemonRuleSet } | undefined;
+    const matchCounts = new Map<string, number>();
+    const result: DaemonResult = { batches: 0, alerts: 0, reloadsApplied: 0, reloadsRejected: 0, exitCode: 0 };
+    const publish = (a: Alert): void => delivery.pipeline.publish(a);
 
-  // A generation becomes active at a batch boundary; its outputs before that, so no alert is lost.
-  const applyPending = async (): Promise<void> => {
-    const next = pending;
-    if (!next) return;
-    pending = undefined;
-    engine = next.engine;
-    const nextDelivery = readDeliveryConfig(next.set.loaded.tree, env);
-    generation = next.set;
-    if (!sameDelivery(nextDelivery, deliveryConfig)) {
-      const old = delivery;
-      ({ delivery, config: deliveryConfig } = await buildDelivery(next.set));
-      logger.info('Output settings changed: new outputs are active, the previous ones are draining');
-      void old.pipeline.drain(deliveryConfig.outputTimeoutMs + 1000);
-    }
-  };
-
-  const reloader = new HotReloader<DaemonRuleSet, CompiledEngine | undefined>({
-    load: () => {
-      const set = opts.reload();
-      return { ruleset: set, watch: set.watch };
-    },
-    compile: (set) => (opts.events ? opts.compile(set) : Promise.resolve(undefined)),
-    swap: (next, loaded) => {
-      pending = { engine: next, set: loaded.ruleset };
-      // Without batches there is no boundary to wait for.
-      if (!opts.events) void applyPending();
-    },
-    publish,
-    log: (level, m) => logger.log(level, m),
-    hostname,
-    ...(opts.reloadDebounceMs !== undefined ? { debounceMs: opts.reloadDebounceMs } : {}),
-  });
-  reloader.onOutcome((o) => {
-    if (o.ok) result.reloadsApplied++;
-    else result.reloadsRejected++;
-  });
-  if (generation.loaded.config.watchConfigFiles) reloader.watch(generation.watch);
-  onHupReady = () => reloader.request('SIGHUP');
-  onUsr1Ready = () => void delivery.pipeline.reopen();
-  if (earlyHup) onHupReady();
-
-  const ws = generation.loaded.config.webserver;
-  let webserver: Webserver | undefined;
-  if (ws.enabled) {
-    webserver = new Webserver(ws, {
-      versionsJson: () => dumpJson(versionsJson(versionsInfo())),
-      metricsText: () =>
-        prometheusText({
-          falcoVersion: SAKER_VERSION,
-          engineName: opts.engineName,
-          hostname,
-          startTimeNs,
-          bootTimeNs: startTimeNs - BigInt(Math.round(process.uptime() * 1e9)),
-          eventSources: opts.enabledSources,
-          rulesFilesSha256: generation.rulesFiles.map((path) => ({ path, sha256: sha256File(path) })),
-          configFilesSha256: generation.loaded.files.map((f) => ({ path: f.path, sha256: sha256File(f.path) })),
-          rulesCountersEnabled: generation.loaded.config.metrics.rulesCountersEnabled,
-          resourceUtilizationEnabled: generation.loaded.config.metrics.resourceUtilizationEnabled,
-          outputsQueueDrops: () => delivery.pipeline.counters().reduce((n, c) => n + c.dropped.queue_full, 0),
-          ruleMatches: () =>
-            generation.ruleset.rules
-              .filter((r) => matchCounts.has(r.name))
-              .map((r) => ({ rule: r.name, priority: priorityLevel(r.priority), source: r.source, tags: r.tags, count: matchCounts.get(r.name)! })),
-          capture: () => opts.captureCounters?.(),
-          outputCounters: () => delivery.pipeline.counters(),
-        }),
-    });
-    await webserver.start();
-    logger.info(`Starting health webserver with threadiness 1, listening on ${ws.listenAddress}:${webserver.port}`);
-  }
-
-  const timer = opts.durationSeconds && opts.durationSeconds > 0 ? setTimeout(() => stop('duration'), opts.durationSeconds * 1000) : undefined;
-  const keepAlive = setInterval(() => undefined, 1 << 30);
-
-  try {
-    if (opts.events) {
-      const it = opts.events[Symbol.asyncIterator]();
-      for (;;) {
-        const next = await Promise.race([it.next(), stopped.then(() => undefined)]);
-        if (next === undefined || next.done) break;
-        await applyPending();
-        const current = engine;
-        if (!current) continue;
-        const batch = next.value;
-        result.batches++;
-        for (const m of current.evaluate(batch)) {
-          const alert = alertFor(current, batch, m, hostname);
-          matchCounts.set(alert.rule, (matchCounts.get(alert.rule) ?? 0) + 1);
-          result.alerts++;
-          publish(alert);
-        }
+    // A generation becomes active at a batch boundary; its outputs before that, so no alert is lost.
+    const applyPending = async (): Promise<void> => {
+      const next = pending;
+      if (!next) return;
+      pending = undefined;
+      engine = next.engine;
+      const nextDelivery = readDeliveryConfig(next.set.loaded.tree, env);
+      generation = next.set;
+      if (!sameDelivery(nextDelivery, deliveryConfig)) {
+        const old = delivery;
+        ({ delivery, config: deliveryConfig } = await buildDelivery(next.set));
+        logger.info('Output settings changed: new outputs are active, the previous ones are draining');
+        void old.pipeline.drain(deliveryConfig.outputTimeoutMs + 1000);
       }
-      if (stopReason === undefined) logger.info('Event source ended');
-      void it.return?.();
-    } else {
-      await stopped;
+    };
+
+    const reloader = new HotReloader<DaemonRuleSet, CompiledEngine | undefined>({
+      load: () => {
+        const set = opts.reload();
+        return { ruleset: set, watch: set.watch };
+      },
+      compile: (set) => (opts.events ? opts.compile(set) : Promise.resolve(undefined)),
+      swap: (next, loaded) => {
+        pending = { engine: next, set: loaded.ruleset };
+        // Without batches there is no boundary to wait for.
+        if (!opts.events) void applyPending();
+      },
+      publish,
+      log: (level, m) => logger.log(level, m),
+      hostname,
+      ...(opts.reloadDebounceMs !== undefined ? { debounceMs: opts.reloadDebounceMs } : {}),
+    });
+    reloader.onOutcome((o) => {
+      if (o.ok) result.reloadsApplied++;
+      else result.reloadsRejected++;
+    });
+    if (generation.loaded.config.watchConfigFiles) reloader.watch(generation.watch);
+    onHupReady = () => reloader.request('SIGHUP');
+    onUsr1Ready = () => void delivery.pipeline.reopen();
+    if (earlyHup) onHupReady();
+
+    const ws = generation.loaded.config.webserver;
+    let webserver: Webserver | undefined;
+    if (ws.enabled) {
+      webserver = new Webserver(ws, {
+        versionsJson: () => dumpJson(versionsJson(versionsInfo())),
+        metricsText: () =>
+          prometheusText({
+            falcoVersion: SAKER_VERSION,
+            engineName: opts.engineName,
+            hostname,
+            startTimeNs,
+            bootTimeNs: startTimeNs - BigInt(Math.round(process.uptime() * 1e9)),
+            eventSources: opts.enabledSources,
+            rulesFilesSha256: generation.rulesFiles.map((path) => ({ path, sha256: sha256File(path) })),
+            configFilesSha256: generation.loaded.files.map((f) => ({ path: f.path, sha256: sha256File(f.path) })),
+            rulesCountersEnabled: generation.loaded.config.metrics.rulesCountersEnabled,
+            resourceUtilizationEnabled: generation.loaded.config.metrics.resourceUtilizationEnabled,
+            outputsQueueDrops: () => delivery.pipeline.counters().reduce((n, c) => n + c.dropped.queue_full, 0),
+            ruleMatches: () =>
+              generation.ruleset.rules
+                .filter((r) => matchCounts.has(r.name))
+                .map((r) => ({ rule: r.name, priority: priorityLevel(r.priority), source: r.source, tags: r.tags, count: matchCounts.get(r.name)! })),
+            capture: () => {
+              const st = opts.captureStats?.();
+              return st ? { events: st.n_evts, drops: st.n_drops, dropsBuffer: st.n_drops_buffer } : undefined;
+            },
+            outputCounters: () => delivery.pipeline.counters(),
+          }),
+      });
+      await webserver.start();
+      logger.info(`Starting health webserver with threadiness 1, listening on ${ws.listenAddress}:${webserver.port}`);
     }
-  } finally {
-    if (timer) clearTimeout(timer);
-    clearInterval(keepAlive);
-    reloader.close();
-    await reloader.idle();
-    await webserver?.stop();
-    await delivery.pipeline.drain(opts.drainDeadlineMs ?? deliveryConfig.outputTimeoutMs + 1000);
-  }
-  return result;
+
+    const captureStats = opts.captureStats;
+    const dropMonitor = captureStats
+      ? new SyscallDropMonitor(
+          generation.loaded.config.syscallEventDrops,
+          {
+            publish,
+            log: (level, m) => logger.log(level, m),
+            hostname,
+            bpfEnabled: opts.engineName === 'modern_ebpf' || opts.engineName === 'ebpf',
+          },
+          captureStats(),
+        )
+      : undefined;
+    const timer = opts.durationSeconds && opts.durationSeconds > 0 ? setTimeout(() => stop('duration'), opts.durationSeconds * 1000) : undefined;
+    const keepAlive = setInterval(() => undefined, 1 << 30);
+
+    try {
+      if (opts.events) {
+        const it = opts.events[Symbol.asyncIterator]();
+        for (;;) {
+          const next = await Promise.race([it.next(), stopped.then(() => undefined)]);
+          if (next === undefined || next.done) break;
+          await applyPending();
+          const current = engine;
+          if (!current) continue;
+          const batch = next.value;
+          result.batches++;
+          for (const m of current.evaluate(batch)) {
+            const alert = alertFor(current, batch, m, hostname);
+            matchCounts.set(alert.rule, (matchCounts.get(alert.rule) ?? 0) + 1);
+            result.alerts++;
+            publish(alert);
+          }
+          const ts = dropMonitor && captureStats ? lastEventTimeNs(batch) : undefined;
+          if (ts !== undefined && !dropMonitor!.onEvent(ts, captureStats!())) {
+            result.exitCode = 1;
+            break;
+          }
+        }
+        if (stopReason === undefined) logger.info('Event source ended');
+        void it.return?.();
+      } else {
+        await stopped;
+      }
+    } finally {
+      if (timer) clearTimeout(timer);
+      clearInterval(keepAlive);
+      reloader.close();
+      await reloader.idle();
+      await webserver?.stop();
+      await delivery.pipeline.drain(opts.drainDeadlineMs ?? deliveryConfig.outputTimeoutMs + 1000);
+    }
+    return result;
   }
 }
