@@ -89,7 +89,13 @@ class Capture : public Napi::ObjectWrap<Capture> {
           Napi::ArrayBuffer ab = Napi::ArrayBuffer::New(env, m->data, m->length, [](Napi::Env, void* d) { free(d); });
           size_t len = m->length;
           delete m;
-          cb.Call({Napi::Uint8Array::New(env, len, ab, 0)});
+          // A throwing handler must not unwind through the addon: hand the error to Node
+          // (an uncaught exception there, as for any callback).
+          try {
+            cb.Call({Napi::Uint8Array::New(env, len, ab, 0)});
+          } catch (const Napi::Error& e) {
+            e.ThrowAsJavaScriptException();
+          }
         });
         if (st != napi_ok) {
           free(data);
@@ -147,6 +153,7 @@ class Capture : public Napi::ObjectWrap<Capture> {
       num("events", consumer_->stats.events);
       num("batches", consumer_->stats.batches);
       num("threads", consumer_->stats.threads);
+      num("fds", consumer_->stats.fds);
       num("unknownRecords", consumer_->stats.unknownRecords);
       num("procScans", consumer_->stats.procScans);
     }

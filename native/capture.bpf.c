@@ -522,6 +522,11 @@ static __always_inline int emit_exec(__u16 type, struct pt_regs *regs, long ret,
     put_user_bytes(&c, NULL, 0);
   }
   put_cgroup_leaf(&c, task);
+  /* The executable's file name as the dentry has it ("memfd:..." for an exec of a memfd). */
+  const unsigned char *exe_name = NULL;
+  if (ret == 0 && task->mm && task->mm->exe_file)
+    exe_name = task->mm->exe_file->f_path.dentry->d_name.name;
+  put_kernel_str(&c, exe_name);
   fill_task(&c, task);
   return submit(&c);
 }

@@ -29,6 +29,8 @@ export interface CaptureStats {
   events?: number;
   batches?: number;
   threads?: number;
+  /** Entries in the fd tables (refreshed once a second). */
+  fds?: number;
   unknownRecords?: number;
   /** Threads read from /proc because their fork was not seen first. */
   procScans?: number;

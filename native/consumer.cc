@@ -157,6 +157,7 @@ std::set<uint16_t> Consumer::stateTypes() {
 
 void Consumer::open() {
   state_.seedFromProc();
+  stats.fds = state_.fdCount();
   std::lock_guard<std::mutex> lock(probeMu_);
   probe_.open(opts_.probe, &Consumer::onRecordThunk, this);
   std::set<uint16_t> all = opts_.types;
@@ -192,6 +193,11 @@ void Consumer::run(const Deliver& deliver) {
     }
     stats.threads = state_.threads.size();
     stats.procScans = state_.procScans;
+    int64_t now = nowMs();
+    if (now - fdCountMs_ >= 1000) {  // walks every table: once a second is enough for stats
+      stats.fds = state_.fdCount();
+      fdCountMs_ = now;
+    }
   }
   // Stop: no new records, then everything already in the rings, then the last batch.
   {
@@ -295,7 +301,7 @@ void Consumer::onRecord(const saker_rec* r, size_t size) {
     case SAKER_EVT_EXECVE:
     case SAKER_EVT_EXECVEAT:
       if (res == 0) {
-        // s0: file name given to exec, s1: argv area, s2: cgroup leaf.
+        // s0: file name given to exec, s1: argv area, s2: cgroup leaf, s3: executable's dentry name.
         std::vector<std::string> argv;
         size_t i = 0;
         while (i < s[1].size()) {
@@ -306,10 +312,16 @@ void Consumer::onRecord(const saker_rec* r, size_t size) {
         }
         t->exe = argv.empty() ? s[0] : argv[0];
         t->args.assign(argv.size() > 1 ? argv.begin() + 1 : argv.end(), argv.end());
-        std::string full = resolvePath(t, type == SAKER_EVT_EXECVEAT ? int64_t(int32_t(a[0])) : kAtFdcwd, s[0]);
-        char real[PATH_MAX];
-        t->exepath = realpath(full.c_str(), real) ? std::string(real) : full;
-        t->exeFromMemfd = s[0].rfind("/dev/fd/", 0) == 0 && t->exepath.rfind("/memfd:", 0) == 0;
+        // s3: the executable's dentry name. A memfd's is "memfd:<name>"; its path is not a file
+        // anyone can open, so exepath is what the kernel's d_path shows for it.
+        t->exeFromMemfd = s[3].rfind("memfd:", 0) == 0;
+        if (t->exeFromMemfd) {
+          t->exepath = "/" + s[3] + " (deleted)";
+        } else {
+          std::string full = resolvePath(t, type == SAKER_EVT_EXECVEAT ? int64_t(int32_t(a[0])) : kAtFdcwd, s[0]);
+          char real[PATH_MAX];
+          t->exepath = realpath(full.c_str(), real) ? std::string(real) : full;
+        }
         t->containerId = containerIdFromCgroup(s[2]);
         applyTask(*t);
         // Close-on-exec descriptors are gone.

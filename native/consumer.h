@@ -57,6 +57,7 @@ class Consumer {
   std::atomic<bool> stop_{false};
   uint64_t evtNum_ = 0, seq_ = 0;
   int64_t batchStartMs_ = -1;
+  int64_t fdCountMs_ = 0;
   ProbeCounters finalCounters_;
   bool closed_ = false;
 };

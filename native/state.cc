@@ -311,11 +311,8 @@ void State::removeThread(int32_t tid) { threads.erase(tid); }
 
 size_t State::fdCount() const {
   size_t n = 0;
-  const FdTable* last = nullptr;
-  for (auto& [tid, t] : threads) {
-    if (t.fds && t.fds.get() != last && t.tid == t.pid) n += t.fds->size();
-    last = t.fds.get();
-  }
+  for (auto& [tid, t] : threads)
+    if (t.fds && t.tid == t.pid) n += t.fds->size();  // threads share their leader's table
   return n;
 }
 

@@ -161,4 +161,42 @@ describe.skipIf(!bpfAvailable)('real actions on the real kernel', () => {
     // cat runs under the shell script started on the pty.
     expect(ancestors(batch, proc).map((p) => p.name)).toContain('script');
   });
+
+  test('exec of a memfd: execveat, proc.is_exe_from_memfd, and the memfd_create before it', async () => {
+    const py = [
+      'import os',
+      'fd = os.memfd_create("saker-payload", 0)',
+      'os.write(fd, open("/bin/true", "rb").read())',
+      'os.execve(fd, ["payload", "arg1"], {})',
+    ].join('\n');
+    const c = await captureDuring({ eventTypes: ids('execveat', 'execve', 'memfd_create') }, () => {
+      spawnSync('/usr/bin/python3', ['-c', py], { stdio: 'ignore' });
+    });
+    const created = findEvents(c, 'memfd_create', (f) => f.event.args.name === 'saker-payload');
+    expect(created.length).toBe(1);
+    expect(created[0]!.event.fd?.type).toBe('memfd');
+    const execs = findEvents(c, 'execveat', (f) => f.proc.argv?.[0] === 'arg1').concat(
+      findEvents(c, 'execve', (f) => f.proc.argv?.[0] === 'arg1' && f.proc.exe === 'payload'),
+    );
+    expect(execs.length).toBe(1);
+    const { proc } = execs[0]!;
+    expect(proc.exeFromMemfd).toBe(true);
+    expect(proc.exe).toBe('payload');
+    expect(proc.exepath).toBe('/memfd:saker-payload (deleted)');
+  });
+
+  test('fork: clone events in the parent (res = child pid) and in the child (res = 0)', async () => {
+    const c = await captureDuring({ eventTypes: ids('clone', 'clone3', 'fork', 'vfork') }, () => {
+      spawnSync('bash', ['-c', 'sleep 0 & wait'], { stdio: 'ignore' });
+    });
+    const all = ['clone', 'clone3', 'fork', 'vfork'].flatMap((t) => findEvents(c, t, (f) => f.proc.name === 'bash'));
+    const parent = all.find((f) => f.event.res !== null && f.event.res > 0n);
+    expect(parent).toBeDefined();
+    const childPid = Number(parent!.event.res);
+    const child = all.find((f) => f.event.res === 0n && f.event.pid === childPid);
+    expect(child).toBeDefined();
+    expect(child!.proc.pid).toBe(childPid);
+    expect(child!.proc.ppid).toBe(parent!.event.pid);
+    expect(ancestors(child!.batch, child!.proc)[0]?.pid).toBe(parent!.event.pid);
+  });
 });

@@ -150,4 +150,31 @@ describe.skipIf(!bpfAvailable)('capture addon on the real kernel', () => {
       }
     }
   });
+
+  test('setEventTypes at run time: a type switched on is captured from then on, without a restart', async () => {
+    const { createCapture } = await import('../../native/capture.js');
+    const { readBatch } = await import('../../host/engine/batch-reader.js');
+    const cap = createCapture({ eventTypes: [eventTypeId('openat')], flushMs: 10 });
+    const raw: Uint8Array[] = [];
+    cap.start((b) => raw.push(b));
+    const file = `/tmp/saker-settypes-${process.pid}`;
+    try {
+      execFileSync('touch', [file + '-a']);
+      execFileSync('rm', [file + '-a']);
+      cap.setEventTypes([eventTypeId('openat'), eventTypeId('unlinkat'), eventTypeId('unlink')]);
+      execFileSync('touch', [file + '-b']);
+      execFileSync('rm', [file + '-b']);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(cap.stats().threads).toBeGreaterThan(10);
+      expect(cap.stats().fds).toBeGreaterThan(10);
+    } finally {
+      await cap.stop();
+    }
+    const removed = raw
+      .flatMap((b) => readBatch(b).events)
+      .filter((e) => e.type === 'unlinkat' || e.type === 'unlink')
+      .map((e) => e.args.name ?? e.args.path);
+    expect(removed).toContain(file + '-b');
+    expect(removed).not.toContain(file + '-a');
+  });
 });
