@@ -105,3 +105,48 @@ export class ByteSet {
     }
   }
 }
+
+/** A ByteSet with a u32 value per key: the generated rules' per-field literal dictionaries. */
+export class ByteMap {
+  private keys: StaticArray<u64>;
+  private hashes: StaticArray<u32>;
+  private values: StaticArray<u32>;
+  private mask: u32;
+  private lenMask: u64 = 0;
+  size: u32 = 0;
+
+  constructor(expected: u32) {
+    let cap: u32 = 16;
+    while (cap < expected * 2) cap <<= 1;
+    this.keys = new StaticArray<u64>(cap);
+    this.hashes = new StaticArray<u32>(cap);
+    this.values = new StaticArray<u32>(cap);
+    this.mask = cap - 1;
+  }
+
+  /** Adds a key (keys are distinct; the map is sized for all of them up front). */
+  set(p: usize, len: u32, value: u32): void {
+    const h = hashBytes(p, len);
+    let i = h & this.mask;
+    while (unchecked(this.keys[i]) != 0) i = (i + 1) & this.mask;
+    unchecked((this.keys[i] = (<u64>len << 32) | (<u64>p + 1)));
+    unchecked((this.hashes[i] = h));
+    unchecked((this.values[i] = value));
+    this.lenMask |= <u64>1 << <u64>(len < 63 ? len : 63);
+    this.size++;
+  }
+
+  /** The key's value, or `absent`. */
+  get(p: usize, len: u32, absent: u32): u32 {
+    if ((this.lenMask & (<u64>1 << <u64>(len < 63 ? len : 63))) == 0) return absent;
+    const h = cachedHash(p, len);
+    let i = h & this.mask;
+    while (true) {
+      const k = unchecked(this.keys[i]);
+      if (k == 0) return absent;
+      if (unchecked(this.hashes[i]) == h && <u32>(k >> 32) == len &&
+          memory.compare(<usize>((k & 0xffffffff) - 1), p, len) == 0) return unchecked(this.values[i]);
+      i = (i + 1) & this.mask;
+    }
+  }
+}

@@ -241,6 +241,8 @@ class Generator {
     if (enumTest !== undefined) return enumTest;
     const left = this.operand(e.left);
     if (left.access.reads.length === 1 && left.access.reads[0] === 'false') return 'false';
+    const viaDict = this.dictCheck(e, left);
+    if (viaDict !== undefined) return viaDict;
     try {
       const cmp = e.right.kind === 'field' || e.right.kind === 'transformer'
         ? this.fieldToField(e, left)
@@ -253,6 +255,105 @@ class Generator {
       }
       throw err;
     }
+  }
+
+  // ---- per-field literal dictionaries ----
+
+  private readonly dicts = new Map<string, FieldDict>();
+
+  /**
+   * `field = "x"`, `field != "x"`, `field in (...)` on a plain string field: the field's value is
+   * looked up once per event in a dictionary of every literal the rules compare it with, which
+   * yields a signature (the set of such checks that hold); each check is then one byte load. With
+   * dozens of `proc.name in (...)` lists per exec event this replaces a hash lookup per list.
+   */
+  private dictCheck(e: BinaryCheckExpr, left: Value): string | undefined {
+    if (left.kind !== 'str' || left.post.length > 0 || left.access.ancestors === true || left.access.reads.length !== 1) return undefined;
+    if (e.modifier !== undefined) return undefined;
+    const negate = e.op === '!=';
+    let values: ValueExpr[];
+    if ((e.op === '=' || e.op === '==' || e.op === '!=') && e.right.kind === 'value') values = [e.right];
+    else if ((e.op === 'in' || e.op === 'intersects') && e.right.kind === 'list') values = e.right.values;
+    else return undefined;
+    const read = left.access.reads[0]!;
+    let dict = this.dicts.get(read);
+    if (dict === undefined) {
+      dict = { name: `d${this.dicts.size}`, read, literals: new Map(), checks: [] };
+      this.dicts.set(read, dict);
+    }
+    const members = new Set<number>();
+    for (const v of values) {
+      const bytes = valueToBytes(v.value);
+      const hex = Buffer.from(bytes).toString('hex');
+      let lit = dict.literals.get(hex);
+      if (lit === undefined) {
+        lit = { bytes, index: dict.literals.size };
+        dict.literals.set(hex, lit);
+      }
+      members.add(lit.index);
+    }
+    const key = [...members].sort((a, b) => a - b).join(',');
+    let j = dict.checks.findIndex((c) => c.key === key);
+    if (j < 0) {
+      j = dict.checks.length;
+      dict.checks.push({ key, members });
+    }
+    return `${this.check(`  return ${dict.name}_${negate ? 'ne' : 'in'}(ev, ${j});`)}(ev)`;
+  }
+
+  /** The dictionaries' tables and lookup functions (emitted once all rules are generated). */
+  private dictCode(): { decls: string[]; inits: string[]; fns: string[] } {
+    const decls: string[] = [];
+    const inits: string[] = [];
+    const fns: string[] = [];
+    for (const d of this.dicts.values()) {
+      // signature of each literal: which checks contain it
+      const sigOf = new Map<string, number>();
+      const sigs: number[][] = [];
+      const litSig: number[] = [];
+      for (const lit of d.literals.values()) {
+        const checks = d.checks.flatMap((c, j) => (c.members.has(lit.index) ? [j] : []));
+        const key = checks.join(',');
+        let sig = sigOf.get(key);
+        if (sig === undefined) {
+          sig = sigs.length;
+          sigOf.set(key, sig);
+          sigs.push(checks);
+        }
+        litSig[lit.index] = sig;
+      }
+      const nChecks = d.checks.length;
+      const bitmap = new Array<number>(Math.max(1, sigs.length * nChecks)).fill(0);
+      sigs.forEach((checks, sig) => {
+        for (const j of checks) bitmap[sig * nChecks + j] = 1;
+      });
+      decls.push(`const ${d.name}_map = new ByteMap(${d.literals.size});`);
+      decls.push(`const ${d.name}_bm: usize = memory.data<u8>([${bitmap.join(',')}]);`);
+      decls.push(`let ${d.name}_ep: u32 = 0;`, `let ${d.name}_v: u32 = 0;`);
+      for (const lit of d.literals.values()) {
+        const [l, n] = this.literal(lit.bytes);
+        inits.push(`${d.name}_map.set(${l}, ${n}, ${litSig[lit.index]!});`);
+      }
+      const sigCount = sigs.length;
+      fns.push(
+        `/** Signature of the field's value this event: < ${sigCount}, or ${ABSENT} (no literal), or ${MISSING} (missing). */`,
+        `function ${d.name}(ev: usize): u32 {`,
+        `  if (${d.name}_ep == epoch) return ${d.name}_v;`,
+        `  ${d.name}_ep = epoch;`,
+        `  ${d.name}_v = ${d.read} ? ${d.name}_map.get(F.sp, F.sl, ${ABSENT}) : ${MISSING};`,
+        `  return ${d.name}_v;`,
+        '}',
+        `function ${d.name}_in(ev: usize, j: u32): bool {`,
+        `  const s = ${d.name}(ev);`,
+        `  return s < ${sigCount} && load<u8>(${d.name}_bm + <usize>s * ${nChecks} + j) != 0;`,
+        '}',
+        `function ${d.name}_ne(ev: usize, j: u32): bool {`,
+        `  const s = ${d.name}(ev);`,
+        `  return s != ${MISSING} && !(s < ${sigCount} && load<u8>(${d.name}_bm + <usize>s * ${nChecks} + j) != 0);`,
+        '}',
+      );
+    }
+    return { decls, inits, fns };
   }
 
   /** evt.type = / != / in with event names: compares the type id (names the batch lacks never match). */
@@ -515,6 +616,7 @@ class Generator {
       plans.push({ id: rule.id, outputs: ex.plans });
     }
     const checkFns = this.checkFunctions();
+    const dictCode = this.dictCode();
     const first = this.mode === 'first';
     const runList = (ids: number[]): string =>
       ids.sort((a, b) => a - b).map((id) => `  if (r${id}(ev)) { emit(i, ${id});${first ? ' return true;' : ''} }`).join('\n');
@@ -535,7 +637,7 @@ class Generator {
       "import * as G from './glob';",
       "import * as N from './net';",
       "import * as R from './regex';",
-      "import { ByteSet, resetHashCache } from './byteset';",
+      "import { ByteMap, ByteSet, resetHashCache } from './byteset';",
       "import { PathPrefixSet } from './pmatch';",
       "import { validateBatch } from './validate';",
       '',
@@ -546,11 +648,14 @@ class Generator {
       `const OUT_AT: usize = memory.data<u32>([${outAtTable(outAt).join(',')}]);`,
       `const OUT_AT_LEN: u32 = ${outAtTable(outAt).length};`,
       ...this.decls,
+      ...dictCode.decls,
       ...[...this.helpers.bodies.values()].filter((b) => b.startsWith('const ')),
       ...typeNames,
       ...this.inits,
+      ...dictCode.inits,
       '',
       ...[...this.helpers.bodies.values()].filter((b) => !b.startsWith('const ')),
+      ...dictCode.fns,
       ...checkFns,
       ...ruleFns,
       'function xf(ev: usize, f: u32, k: u32): void {',
@@ -640,6 +745,17 @@ class Generator {
 }
 
 class UnsupportedCheck extends Error {}
+
+const ABSENT = 0xfffffffe;
+const MISSING = 0xffffffff;
+
+interface FieldDict {
+  name: string;
+  /** The AS read expression of the field (sets F.sp/F.sl). */
+  read: string;
+  literals: Map<string, { bytes: Uint8Array; index: number }>;
+  checks: { key: string; members: Set<number> }[];
+}
 
 /** fd.typechar and fd.type text by the ABI's fd type enum (engine-as/fields.ts has the same tables). */
 const FD_TYPE_CHARS = [...'?fd4646pueslitnburmPoX'].map((c, i) => (i === 0 ? '' : c));
