@@ -30,7 +30,10 @@ function format(e: Expr, inTransformer: boolean): string {
       return `${format(e.left, false)} ${e.op}`;
     case 'binary': {
       const op = e.modifier ? `${e.op} ${e.modifier}` : e.op;
-      return `${format(e.left, false)} ${op} ${format(e.right, false)}`;
+      // After a list operator a lone value is a list name: the parser reads it only bare (an
+      // identifier), never quoted, so it is written bare even when it looks like `and`.
+      const listName = e.right.kind === 'value' && (e.modifier !== undefined || LIST_OPERATORS.has(e.op));
+      return `${format(e.left, false)} ${op} ${listName ? (e.right as ValueExpr).value : format(e.right, false)}`;
     }
     case 'field':
       return e.field + formatArg(e.arg);
@@ -51,6 +54,7 @@ export function formatValue(value: string): string {
 }
 
 const KEYWORD_START = /^(?:and|or|not)/;
+const LIST_OPERATORS = new Set(['in', 'intersects', 'pmatch']);
 
 function formatOperandValue(v: ValueExpr): string {
   const bytes = Buffer.from(v.value, 'utf8');

@@ -174,3 +174,12 @@ describe('round trip property: parse(format(parse(x))) equals parse(x)', () => {
     expect(parsed).toBeGreaterThan(numRuns / 2);
   });
 });
+
+describe('list names after list operators', () => {
+  it('writes a list name that reads like a keyword bare, so it parses back', () => {
+    for (const text of ['fd.name[1]pmatchand', 'fd.name in or', 'proc.name == oneof not_a_list']) {
+      const ast = parseCondition(text);
+      expect(isEqualExpr(parseCondition(formatCondition(ast)), ast)).toBe(true);
+    }
+  });
+});
