@@ -70,3 +70,30 @@ describe('rule selection', () => {
     expect(onlyOff.evaluate(encodeBatch([execve(bash)])).map((m) => m.rule)).toEqual([1]);
   });
 });
+
+describe('exceptions', () => {
+  it('are folded into the condition: a matching exception row suppresses the rule', async () => {
+    const yaml = `
+- rule: shell_reads_etc
+  desc: d
+  condition: evt.type = openat and fd.name startswith /etc
+  output: "read %fd.name by %proc.name"
+  priority: WARNING
+  exceptions:
+    - name: known_readers
+      fields: [proc.name, fd.name]
+      comps: [=, in]
+      values:
+        - [bash, [/etc/ssl/certs/ca.pem, /etc/hosts]]
+    - name: by_dir
+      fields: fd.directory
+      comps: pmatch
+      values: [/etc/ld.so.conf.d]
+`;
+    const engine = await engineFor(yaml);
+    expect(matchNames(engine, [openat(bash, '/etc/hosts')])[0]).toEqual([]);
+    expect(matchNames(engine, [openat(bash, '/etc/shadow')])[0]).toEqual(['shell_reads_etc']);
+    expect(matchNames(engine, [openat(cat, '/etc/hosts')])[0]).toEqual(['shell_reads_etc']);
+    expect(matchNames(engine, [openat(cat, '/etc/ld.so.conf.d/x.conf')])[0]).toEqual([]);
+  });
+});
