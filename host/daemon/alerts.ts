@@ -12,10 +12,13 @@ export function eventTimeNs(batch: Uint8Array, index: number): bigint {
   return dv.getBigUint64(table + index * recordSize + EVENT.ts, true);
 }
 
+export function batchEventCount(batch: Uint8Array): number {
+  return new DataView(batch.buffer, batch.byteOffset, batch.byteLength).getUint32(HEADER.events + TABLE_COUNT, true);
+}
+
 /** The `ts` of the last event of a batch; undefined for a batch without events. */
 export function lastEventTimeNs(batch: Uint8Array): bigint | undefined {
-  const dv = new DataView(batch.buffer, batch.byteOffset, batch.byteLength);
-  const count = dv.getUint32(HEADER.events + TABLE_COUNT, true);
+  const count = batchEventCount(batch);
   return count === 0 ? undefined : eventTimeNs(batch, count - 1);
 }
 

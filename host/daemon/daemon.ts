@@ -16,7 +16,8 @@ import { Webserver } from '../webserver/server.js';
 import { SAKER_VERSION } from '../version.js';
 import { createDelivery, readDeliveryConfig, type Alert, type Delivery, type DeliveryConfig, type DeliveryDeps, type OutputLog } from '../../outputs/index.js';
 import { priorityLevel } from '../rules/index.js';
-import { alertFor, lastEventTimeNs } from './alerts.js';
+import { alertFor, batchEventCount, lastEventTimeNs } from './alerts.js';
+import { MetricsSnapshotter } from './metrics-snapshot.js';
 import { SyscallDropMonitor, type ScapStats } from './event-drops.js';
 import { sha256File, type DaemonRuleSet } from './rule-set.js';
 
@@ -56,6 +57,10 @@ export interface DaemonResult {
   reloadsRejected: number;
   /** 0, or 1 when the `exit` drop action stopped the daemon. */
   exitCode: number;
+  /** Events in the batches evaluated. */
+  events: number;
+  /** Metrics snapshots taken. */
+  snapshots: number;
 }
 
 /** Falco's hostname: FALCO_HOSTNAME when set, else gethostname(). */
@@ -127,7 +132,8 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonResult> {
     let engine: CompiledEngine | undefined = opts.events ? await opts.compile(generation) : undefined;
     let pending: { engine: CompiledEngine | undefined; set: DaemonRuleSet } | undefined;
     const matchCounts = new Map<string, number>();
-    const result: DaemonResult = { batches: 0, alerts: 0, reloadsApplied: 0, reloadsRejected: 0, exitCode: 0 };
+    const result: DaemonResult = { batches: 0, alerts: 0, reloadsApplied: 0, reloadsRejected: 0, exitCode: 0, events: 0, snapshots: 0 };
+    let reloadTimeNs = startTimeNs;
     const publish = (a: Alert): void => delivery.pipeline.publish(a);
 
     // A generation becomes active at a batch boundary; its outputs before that, so no alert is lost.
@@ -136,6 +142,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonResult> {
       if (!next) return;
       pending = undefined;
       engine = next.engine;
+      reloadTimeNs = BigInt(Date.now()) * 1_000_000n;
       const nextDelivery = readDeliveryConfig(next.set.loaded.tree, env);
       generation = next.set;
       if (!sameDelivery(nextDelivery, deliveryConfig)) {
@@ -217,6 +224,35 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonResult> {
           captureStats(),
         )
       : undefined;
+    const sha = (paths: readonly string[]): { path: string; sha256: string }[] => paths.map((path) => ({ path, sha256: sha256File(path) }));
+    const metricsConfig = generation.loaded.config.metrics;
+    const snapshotter =
+      metricsConfig.enabled && (metricsConfig.outputRule || metricsConfig.outputFile !== '')
+        ? new MetricsSnapshotter(metricsConfig, {
+            falcoVersion: SAKER_VERSION,
+            hostname,
+            engineName: opts.engineName,
+            startTimeNs,
+            bootTimeNs: startTimeNs - BigInt(Math.round(process.uptime() * 1e9)),
+            reloadTimeNs: () => reloadTimeNs,
+            numEvents: () => result.events,
+            outputsQueueDrops: () => delivery.pipeline.counters().reduce((n, c) => n + c.dropped.queue_full, 0),
+            rulesFilesSha256: () => sha(generation.rulesFiles),
+            configFilesSha256: () => sha(generation.loaded.files.map((f) => f.path)),
+            ruleMatches: () => generation.ruleset.rules.filter((r) => generation.enabledRuleIds.includes(r.id)).map((r) => ({ rule: r.name, count: matchCounts.get(r.name) ?? 0 })),
+            capture: () => opts.captureStats?.(),
+          })
+        : undefined;
+    const snapshotTimer = snapshotter
+      ? setInterval(() => {
+          try {
+            snapshotter.emit(BigInt(Date.now()) * 1_000_000n, publish);
+            result.snapshots++;
+          } catch (e) {
+            logger.error(`metrics snapshot failed: ${e instanceof Error ? e.message : String(e)}`);
+          }
+        }, metricsConfig.intervalMs)
+      : undefined;
     const timer = opts.durationSeconds && opts.durationSeconds > 0 ? setTimeout(() => stop('duration'), opts.durationSeconds * 1000) : undefined;
     const keepAlive = setInterval(() => undefined, 1 << 30);
 
@@ -231,6 +267,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonResult> {
           if (!current) continue;
           const batch = next.value;
           result.batches++;
+          result.events += batchEventCount(batch);
           for (const m of current.evaluate(batch)) {
             const alert = alertFor(current, batch, m, hostname);
             matchCounts.set(alert.rule, (matchCounts.get(alert.rule) ?? 0) + 1);
@@ -250,6 +287,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonResult> {
       }
     } finally {
       if (timer) clearTimeout(timer);
+      if (snapshotTimer) clearInterval(snapshotTimer);
       clearInterval(keepAlive);
       reloader.close();
       await reloader.idle();

@@ -2,7 +2,7 @@
 // `# HELP <name> https://falco.org/docs/metrics/`, info metrics as gauges of value 1 with labels)
 // for the metrics that have a meaning in Saker, then Saker's own output-channel counters.
 import { cpus, release } from 'node:os';
-import { basename, extname } from 'node:path';
+import { basename } from 'node:path';
 import { outputMetricsText, type ChannelCounters } from '../../outputs/index.js';
 
 const HELP_URL = 'https://falco.org/docs/metrics/';
@@ -67,7 +67,8 @@ export function prometheusText(src: MetricsSource, now: () => bigint = () => Big
   out += info('falcosecurity_falco_version_info', { version: src.falcoVersion });
   out += info('falcosecurity_falco_kernel_release_info', { kernel_release: release() });
   out += info('falcosecurity_evt_hostname_info', { hostname: src.hostname });
-  const stem = (p: string): string => sanitizeMetricName(basename(p, extname(p)));
+  // Falco labels the files with their full names (`falco_rules.yaml`).
+  const stem = (p: string): string => basename(p);
   if (src.rulesFilesSha256.length > 0) {
     out += family('falcosecurity_falco_sha256_rules_files_info', 'gauge', src.rulesFilesSha256.map((f) => [{ file_name: stem(f.path), sha256: f.sha256 }, 1]));
   }

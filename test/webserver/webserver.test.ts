@@ -115,7 +115,7 @@ describe('webserver', () => {
     expect(text).toContain(
       'falcosecurity_falco_rules_matches_total{priority="4",rule_name="Read sensitive file untrusted",source="syscall",tags="T1555, filesystem"} 5\n',
     );
-    expect(text).toContain('falcosecurity_falco_sha256_rules_files_info{file_name="falco_rules",sha256="abc"} 1\n');
+    expect(text).toContain('falcosecurity_falco_sha256_rules_files_info{file_name="falco_rules.yaml",sha256="abc"} 1\n');
     expect(text).toContain('falcosecurity_scap_n_drops_total 4\n');
     expect(text).toMatch(/falcosecurity_falco_memory_rss_bytes \d+\n/);
     expect(text).toContain('saker_output_delivered_total{channel="file"} 7\n');
