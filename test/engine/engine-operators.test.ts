@@ -116,6 +116,9 @@ const CASES: Case[] = [
   ['len_utf8_bytes', 'len(proc.name) = 5', ev.utf, true],
   ['b64', 'b64(proc.args) = hello', ev.b64, true],
   ['tolower_missing', 'tolower(proc.name) != x', ev.noProc, false],
+  ['join', 'join("-", (proc.name, proc.pname)) = bash-sshd', ev.exec, true],
+  ['join_value', 'join("/", (proc.name, "x")) = "bash/x"', ev.exec, true],
+  ['join_skips_missing', 'join(",", (proc.name, fd.name)) = bash', ev.exec, true],
   // field to field
   ['f2f_eq', 'proc.name = val(proc.name)', ev.exec, true],
   ['f2f_ne', 'proc.name != val(proc.pname)', ev.exec, true],

@@ -170,7 +170,8 @@ class Generator {
       if (inner === undefined) throw new CodegenError('val() needs a field');
       return this.operand(inner);
     }
-    if (name === 'join' || name === 'getopt' || inner === undefined) {
+    if (name === 'join') return this.join(e);
+    if (name === 'getopt' || inner === undefined) {
       throw new CodegenError(`transformer '${name}' is not supported by the engine`);
     }
     const v = this.operand(inner);
@@ -187,6 +188,40 @@ class Generator {
       default:
         throw new CodegenError(`unknown transformer '${name}'`);
     }
+  }
+
+  /**
+   * join(sep, (a, b, ...)): the present values joined by the separator (a missing field adds no
+   * value). Parts are read into locals first, because reading a rendered field reuses the
+   * string builder that the join then fills.
+   */
+  private join(e: TransformerExpr): Value {
+    const [sepExpr, listExpr] = e.values;
+    if (sepExpr === undefined || listExpr === undefined || listExpr.kind !== 'transformer_list') throw new CodegenError('join() needs a separator and a list');
+    const lines: string[] = [];
+    const part = (x: Expr, k: number): void => {
+      lines.push(`  let p${k}: usize = 0; let l${k}: u32 = 0; let h${k} = false;`);
+      if (x.kind === 'value') {
+        const [l, n] = this.literal(valueToBytes(x.value));
+        lines.push(`  p${k} = ${l}; l${k} = ${n}; h${k} = true;`);
+        return;
+      }
+      const v = this.operand(x);
+      if (v.kind !== 'str' || v.access.ancestors === true || v.access.reads.length !== 1) throw new CodegenError('join() over a non-string or multi-valued field');
+      lines.push(`  if (${this.readExpr(v, v.access.reads[0]!)}) { p${k} = F.sp; l${k} = F.sl; h${k} = true; }`);
+    };
+    part(sepExpr, 0);
+    listExpr.values.forEach((x, i) => part(x, i + 1));
+    const n = listExpr.values.length;
+    const total = ['l0 * ' + String(n), ...listExpr.values.map((_, i) => `l${i + 1}`)].join(' + ');
+    lines.push(`  F.buildBegin(${total});`, '  let first = true;');
+    for (let i = 1; i <= n; i++) {
+      lines.push(`  if (h${i}) { if (!first) F.buildBytes(p0, l0); F.buildBytes(p${i}, l${i}); first = false; }`);
+    }
+    lines.push('  return F.buildFinish();');
+    const fn = this.helpers.helper(this.fresh('join'), lines.join('\n'));
+    const access: FieldAccess = { kind: 'str', signed: false, type: 'PT_CHARBUF', reads: [`${fn}(ev)`] };
+    return { kind: 'str', access, post: [] };
   }
 
   /** `read && post...` for alternative `i` (ancestor reads use the loop variable `n`). */
