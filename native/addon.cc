@@ -4,7 +4,8 @@
 //   setEventTypes(ids)    run-time change of the captured types (state types always stay)
 //   stats()               counters and table sizes
 //   stop() → Promise      detaches, drains the rings, delivers the last batch, then resolves
-// and containerIdFromCgroup(path) (the cgroup rule, for tests).
+// replayCapture(path, onBatch, options) → Promise (capture files, see capture_file.h), and
+// containerIdFromCgroup(path) (the cgroup rule, for tests).
 #include <napi.h>
 #include <unistd.h>
 
@@ -58,6 +59,8 @@ class Capture : public Napi::ObjectWrap<Capture> {
     opts_.batchEvents = optU32(o, "batchEvents", 4096);
     opts_.flushMs = optU32(o, "flushMs", 20);
     opts_.probe.selfTgid = uint32_t(getpid());
+    Napi::Value file = o.Get("captureFile");
+    if (file.IsString()) opts_.captureFile = file.As<Napi::String>().Utf8Value();
   }
 
  private:
@@ -169,6 +172,66 @@ class Capture : public Napi::ObjectWrap<Capture> {
   std::vector<Napi::Promise::Deferred> stopWaiters_;
 };
 
+// replayCapture(path, onBatch, { batchEvents }) → Promise: feeds a capture file through the same
+// decode/state/batch code on a worker thread; rejects with the reader's error (byte offset included).
+struct ReplayJob {
+  std::unique_ptr<Consumer> consumer;
+  std::thread thread;
+  Napi::Promise::Deferred deferred;
+  std::string error;
+  std::string path;
+  explicit ReplayJob(Napi::Env env) : deferred(Napi::Promise::Deferred::New(env)) {}
+};
+
+Napi::Value ReplayCapture(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 2 || !info[0].IsString() || !info[1].IsFunction())
+    throw Napi::TypeError::New(env, "replayCapture(path: string, onBatch: function, options?)");
+  ConsumerOptions opts;
+  if (info.Length() > 2 && info[2].IsObject()) opts.batchEvents = optU32(info[2].As<Napi::Object>(), "batchEvents", 4096);
+  auto* job = new ReplayJob(env);
+  job->path = info[0].As<Napi::String>().Utf8Value();
+  job->consumer = std::make_unique<Consumer>(opts);
+  Napi::Promise promise = job->deferred.Promise();
+  auto tsfn = Napi::ThreadSafeFunction::New(env, info[1].As<Napi::Function>(), "saker-replay", 16, 1, job,
+                                            [](Napi::Env env, ReplayJob* j) {
+                                              if (j->thread.joinable()) j->thread.join();
+                                              if (j->error.empty()) j->deferred.Resolve(env.Undefined());
+                                              else j->deferred.Reject(Napi::Error::New(env, j->error).Value());
+                                              delete j;
+                                            });
+  job->thread = std::thread([job, tsfn]() mutable {
+    try {
+      job->consumer->replay(job->path, [&tsfn](uint8_t* data, size_t length) {
+        auto* msg = new BatchMsg{data, length};
+        napi_status st = tsfn.BlockingCall(msg, [](Napi::Env env, Napi::Function cb, BatchMsg* m) {
+          if (env == nullptr) {
+            free(m->data);
+            delete m;
+            return;
+          }
+          Napi::ArrayBuffer ab = Napi::ArrayBuffer::New(env, m->data, m->length, [](Napi::Env, void* d) { free(d); });
+          size_t len = m->length;
+          delete m;
+          try {
+            cb.Call({Napi::Uint8Array::New(env, len, ab, 0)});
+          } catch (const Napi::Error& e) {
+            e.ThrowAsJavaScriptException();
+          }
+        });
+        if (st != napi_ok) {
+          free(data);
+          delete msg;
+        }
+      });
+    } catch (const std::exception& e) {
+      job->error = e.what();
+    }
+    tsfn.Release();
+  });
+  return promise;
+}
+
 // Exposed for tests: the cgroup → container.id rule the consumer applies.
 Napi::Value ContainerIdFromCgroup(const Napi::CallbackInfo& info) {
   if (info.Length() < 1 || !info[0].IsString()) throw Napi::TypeError::New(info.Env(), "containerIdFromCgroup(path: string)");
@@ -178,6 +241,7 @@ Napi::Value ContainerIdFromCgroup(const Napi::CallbackInfo& info) {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("Capture", Capture::Define(env));
   exports.Set("containerIdFromCgroup", Napi::Function::New(env, ContainerIdFromCgroup));
+  exports.Set("replayCapture", Napi::Function::New(env, ReplayCapture));
   exports.Set("abiVersion", Napi::Number::New(env, 1));
   return exports;
 }

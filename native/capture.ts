@@ -18,6 +18,8 @@ export interface CaptureOptions {
   batchEvents?: number;
   /** ... or when its first event is this old (default 20 ms). */
   flushMs?: number;
+  /** Also record everything decoded into this capture file (format: native/capture_file.h). */
+  captureFile?: string;
 }
 
 export interface CaptureStats {
@@ -51,6 +53,9 @@ interface AddonModule {
   abiVersion: number;
   /** container.id for a cgroup path or leaf name: 12 hex characters, or "host". */
   containerIdFromCgroup(path: string): string;
+  /** Feeds a capture file through the same decode/state/batch code; rejects with the byte offset of a
+   * truncated or corrupt part. */
+  replayCapture(path: string, onBatch: (batch: Uint8Array) => void, options?: { batchEvents?: number }): Promise<void>;
 }
 
 function repoRoot(): string {
@@ -73,6 +78,11 @@ export function loadCaptureAddon(): AddonModule {
   if (!existsSync(ADDON_PATH)) throw new Error(`capture addon not built: ${ADDON_PATH} is missing (run npm run build:native)`);
   cached = createRequire(import.meta.url)(ADDON_PATH) as AddonModule;
   return cached;
+}
+
+/** Replays a capture file; resolves after the last batch was delivered. */
+export function replayCapture(path: string, onBatch: (batch: Uint8Array) => void, options: { batchEvents?: number } = {}): Promise<void> {
+  return loadCaptureAddon().replayCapture(path, onBatch, options);
 }
 
 export function createCapture(options: CaptureOptions = {}): Capture {

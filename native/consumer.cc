@@ -158,6 +158,12 @@ std::set<uint16_t> Consumer::stateTypes() {
 void Consumer::open() {
   state_.seedFromProc();
   stats.fds = state_.fdCount();
+  if (!opts_.captureFile.empty()) {
+    capture_.open(opts_.captureFile, state_.bootToEpochNs);
+    capture_.writeState(state_);
+    state_.recorder = &capture_;
+    state_.names.recorder = &capture_;
+  }
   std::lock_guard<std::mutex> lock(probeMu_);
   probe_.open(opts_.probe, &Consumer::onRecordThunk, this);
   std::set<uint16_t> all = opts_.types;
@@ -180,6 +186,12 @@ ProbeCounters Consumer::kernelCounters() {
 int Consumer::onRecordThunk(void* ctx, void* data, size_t size) {
   static_cast<Consumer*>(ctx)->onRecord(static_cast<const saker_rec*>(data), size);
   return 0;
+}
+
+void Consumer::onRecord(const saker_rec* r, size_t size) {
+  decode(r, size);
+  // Written after decoding: the entries its decoding needed (names, paths, threads) come first.
+  if (capture_.isOpen()) capture_.writeRecord(r, size);
 }
 
 void Consumer::run(const Deliver& deliver) {
@@ -212,6 +224,77 @@ void Consumer::run(const Deliver& deliver) {
   finalCounters_ = probe_.counters();
   closed_ = true;
   probe_.close(true);
+  capture_.close();
+}
+
+static bool knownRecordType(uint16_t type) {
+  switch (type) {
+#define SAKER_KNOWN_TYPE(id, name) case id:
+    SAKER_EVENT_LIST(SAKER_KNOWN_TYPE)
+#undef SAKER_KNOWN_TYPE
+    case SAKER_REC_FORK:
+      return true;
+    default:
+      return false;
+  }
+}
+
+void Consumer::replay(const std::string& path, const Deliver& deliver) {
+  CaptureReader rd;
+  rd.open(path);
+  replaying_ = true;
+  state_.offline = true;
+  state_.names.offline = true;
+  state_.bootToEpochNs = rd.bootToEpochNs();
+  CaptureEntry e;
+  while (rd.next(e)) {
+    switch (e.tag) {
+      case kCapTagState:
+        parseState(e.payload, e.offset, state_);
+        break;
+      case kCapTagName: {
+        bool group = false;
+        uint32_t id = 0;
+        std::string name;
+        parseName(e.payload, e.offset, group, id, name);
+        state_.names.preset(group, id, name);
+        break;
+      }
+      case kCapTagPath: {
+        std::string from, to;
+        parsePath(e.payload, e.offset, from, to);
+        recordedPaths_[from] = to;
+        break;
+      }
+      case kCapTagThread: {
+        ThreadInfo t = parseThread(e.payload, e.offset);
+        int32_t tid = t.tid;
+        state_.recordedScans[tid] = std::move(t);
+        break;
+      }
+      case kCapTagRecord: {
+        const auto* r = reinterpret_cast<const saker_rec*>(e.payload.data());
+        if (e.payload.size() < kStrBase) throw CaptureFormatError("record shorter than its fixed part", e.offset);
+        if (r->size < kStrBase || r->size > e.payload.size()) throw CaptureFormatError("record size field " + std::to_string(r->size) + " disagrees with the entry", e.offset + 8);
+        if (!knownRecordType(r->type)) throw CaptureFormatError("unknown record type " + std::to_string(r->type), e.offset + 8);
+        decode(r, e.payload.size());
+        break;
+      }
+    }
+    if (writer_.eventCount() >= opts_.batchEvents) flush(deliver);
+  }
+  flush(deliver);
+}
+
+std::string Consumer::resolveExe(const std::string& full) {
+  if (replaying_) {
+    auto it = recordedPaths_.find(full);
+    return it == recordedPaths_.end() ? full : it->second;
+  }
+  char real[PATH_MAX];
+  std::string out = realpath(full.c_str(), real) ? std::string(real) : full;
+  if (capture_.isOpen()) capture_.writePath(full, out);
+  return out;
 }
 
 void Consumer::flush(const Deliver& deliver) {
@@ -238,7 +321,7 @@ std::string Consumer::resolvePath(const ThreadInfo* t, int64_t dirfd, const std:
   return normalize(base + path);
 }
 
-void Consumer::onRecord(const saker_rec* r, size_t size) {
+void Consumer::decode(const saker_rec* r, size_t size) {
   if (size < kStrBase || r->size > size) return;
   stats.records += 1;
   const uint8_t* p = reinterpret_cast<const uint8_t*>(r);
@@ -318,9 +401,7 @@ void Consumer::onRecord(const saker_rec* r, size_t size) {
         if (t->exeFromMemfd) {
           t->exepath = "/" + s[3] + " (deleted)";
         } else {
-          std::string full = resolvePath(t, type == SAKER_EVT_EXECVEAT ? int64_t(int32_t(a[0])) : kAtFdcwd, s[0]);
-          char real[PATH_MAX];
-          t->exepath = realpath(full.c_str(), real) ? std::string(real) : full;
+          t->exepath = resolveExe(resolvePath(t, type == SAKER_EVT_EXECVEAT ? int64_t(int32_t(a[0])) : kAtFdcwd, s[0]));
         }
         t->containerId = containerIdFromCgroup(s[2]);
         applyTask(*t);

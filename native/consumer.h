@@ -7,8 +7,10 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <unordered_map>
 
 #include "batch_writer.h"
+#include "capture_file.h"
 #include "probe.h"
 #include "state.h"
 
@@ -21,6 +23,7 @@ struct ConsumerOptions {
   uint32_t batchEvents = 4096;  // hand a batch over once it holds this many events
   uint32_t flushMs = 20;        // ... or once its oldest event is this old
   std::set<uint16_t> types;     // event types to capture (state types are added)
+  std::string captureFile;      // when set, everything decoded is also recorded there
 };
 
 struct ConsumerStats {
@@ -37,6 +40,9 @@ class Consumer {
   void run(const Deliver& deliver);
   void requestStop() { stop_.store(true); }
   void setTypes(std::set<uint16_t> types);
+  /** Feeds a capture file through the same decode/state/batch code (no kernel). Throws
+   * CaptureFormatError (with the byte offset) on a truncated or corrupt file. */
+  void replay(const std::string& path, const Deliver& deliver);
   /** Live kernel counters; after stop, their final values. */
   ProbeCounters kernelCounters();
   ConsumerStats stats;
@@ -46,6 +52,8 @@ class Consumer {
  private:
   static int onRecordThunk(void* ctx, void* data, size_t size);
   void onRecord(const saker_rec* r, size_t size);
+  void decode(const saker_rec* r, size_t size);
+  std::string resolveExe(const std::string& path);
   void flush(const Deliver& deliver);
   std::string resolvePath(const ThreadInfo* t, int64_t dirfd, const std::string& path);
 
@@ -59,6 +67,9 @@ class Consumer {
   int64_t batchStartMs_ = -1;
   int64_t fdCountMs_ = 0;
   ProbeCounters finalCounters_;
+  CaptureWriter capture_;
+  bool replaying_ = false;
+  std::unordered_map<std::string, std::string> recordedPaths_;
   bool closed_ = false;
 };
 

@@ -1,6 +1,8 @@
 // Thread/fd state: seeding from /proc, placeholder threads, user and group names, container ids.
 #include "state.h"
 
+#include "capture_file.h"
+
 #include <dirent.h>
 #include <grp.h>
 #include <pwd.h>
@@ -234,8 +236,13 @@ const std::string& NameCache::user(uint32_t uid) {
   struct passwd pw, *res = nullptr;
   char buf[4096];
   std::string name;
-  if (getpwuid_r(uid, &pw, buf, sizeof buf, &res) == 0 && res) name = res->pw_name;
+  if (!offline && getpwuid_r(uid, &pw, buf, sizeof buf, &res) == 0 && res) name = res->pw_name;
+  if (recorder) recorder->writeName(false, uid, name);
   return users_.emplace(uid, name).first->second;
+}
+
+void NameCache::preset(bool group, uint32_t id, const std::string& name) {
+  (group ? groups_ : users_)[id] = name;
 }
 
 const std::string& NameCache::group(uint32_t gid) {
@@ -244,11 +251,13 @@ const std::string& NameCache::group(uint32_t gid) {
   struct group gr, *res = nullptr;
   char buf[4096];
   std::string name;
-  if (getgrgid_r(gid, &gr, buf, sizeof buf, &res) == 0 && res) name = res->gr_name;
+  if (!offline && getgrgid_r(gid, &gr, buf, sizeof buf, &res) == 0 && res) name = res->gr_name;
+  if (recorder) recorder->writeName(true, gid, name);
   return groups_.emplace(gid, name).first->second;
 }
 
 void NameCache::refreshIfChanged() {
+  if (offline) return;
   int64_t now = nowMonoNs();
   if (now - lastCheckNs_ < 1000000000) return;
   lastCheckNs_ = now;
@@ -268,17 +277,31 @@ ThreadInfo* State::findOrScan(int32_t tid, int32_t pid) {
   if (ThreadInfo* t = find(tid)) return t;
   procScans++;
   ThreadInfo t;
-  if (!scanTask(pid, tid, bootToEpochNs, t)) {
+  bool scanned = false;
+  if (offline) {
+    auto it = recordedScans.find(tid);
+    if (it != recordedScans.end()) {
+      t = std::move(it->second);
+      recordedScans.erase(it);
+      scanned = true;
+    }
+  } else {
+    scanned = scanTask(pid, tid, bootToEpochNs, t);
+  }
+  if (!scanned) {
+    t = ThreadInfo();
     t.tid = tid;
     t.pid = pid;
     t.containerId = "host";
   }
   if (ThreadInfo* leader = pid != tid ? find(pid) : nullptr) {
     t.fds = leader->fds;
-  } else {
-    t.fds = std::make_shared<FdTable>();
-    scanFds(pid, *t.fds);
+  } else if (!offline || !t.fds) {
+    auto fds = std::make_shared<FdTable>();
+    if (!offline) scanFds(pid, *fds);
+    t.fds = fds;
   }
+  if (recorder) recorder->writeThread(t);
   return &(threads[tid] = std::move(t));
 }
 

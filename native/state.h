@@ -9,6 +9,8 @@
 
 namespace saker {
 
+class CaptureWriter;
+
 enum FdType : uint8_t {
   FD_NONE = 0, FD_FILE = 1, FD_DIRECTORY = 2, FD_IPV4 = 3, FD_IPV6 = 4, FD_IPV4_SERVER = 5,
   FD_IPV6_SERVER = 6, FD_FIFO = 7, FD_UNIX = 8, FD_EVENT = 9, FD_SIGNALFD = 10, FD_EVENTPOLL = 11,
@@ -53,6 +55,11 @@ class NameCache {
   const std::string& user(uint32_t uid);
   const std::string& group(uint32_t gid);
   void refreshIfChanged();  // cheap: at most one stat pair per second
+  /** Capture: every name resolved from the system is also written here. */
+  CaptureWriter* recorder = nullptr;
+  /** Replay: names come only from preset() (recorded); nothing is looked up. */
+  bool offline = false;
+  void preset(bool group, uint32_t id, const std::string& name);
  private:
   std::unordered_map<uint32_t, std::string> users_, groups_;
   int64_t passwdMtime_ = -1, groupMtime_ = -1;
@@ -71,6 +78,11 @@ class State {
   /** The thread, or a placeholder built from /proc when it was missed (libs does the same). */
   ThreadInfo* findOrScan(int32_t tid, int32_t pid);
   void seedFromProc();
+  /** Capture: threads read from /proc mid-stream are also written here. */
+  CaptureWriter* recorder = nullptr;
+  /** Replay: threads "read from /proc" come from these recorded entries instead. */
+  bool offline = false;
+  std::unordered_map<int32_t, ThreadInfo> recordedScans;
   void removeThread(int32_t tid);
   size_t fdCount() const;
   uint64_t bootToEpochNs = 0;  // CLOCK_REALTIME - CLOCK_BOOTTIME at start
