@@ -6,7 +6,7 @@
 // In both, `.` does not match \n, negated classes do, and backreferences/lookaround are errors.
 import type { AssertKind, RegexNode } from './ast.js';
 import { RegexSyntaxError, RegexUnsupportedError, type Re2ErrorCode } from './errors.js';
-import { RUNE_MAX, POSIX_GROUPS, PERL_GROUPS, caseFold, negate, normalize, union } from './runes.js';
+import { RUNE_MAX, POSIX_GROUPS, PERL_GROUPS, caseFold, negate, normalize } from './runes.js';
 import { decodeRune } from './utf8.js';
 
 export type RegexSyntax = 'posix' | 'perl';
@@ -213,7 +213,6 @@ class Parser {
     this.pos++;
     this.flags = saved;
     items.push(name === undefined ? { type: 'group', capture, item: inner } : { type: 'group', capture, name, item: inner });
-    // The flags in force inside (?i:...) started from `saved` with the changes applied.
   }
 
   private parsePerlFlags(): { kind: 'flags' } | { kind: 'group' } | { kind: 'named'; name: string } {
@@ -540,4 +539,3 @@ export function parseRegex(pattern: string | Uint8Array, options: ParseOptions =
   return new Parser(patternBytes(pattern), options.syntax ?? 'posix').parse();
 }
 
-export { union };
