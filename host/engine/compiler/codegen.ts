@@ -333,7 +333,9 @@ class Generator {
       j = dict.checks.length;
       dict.checks.push({ key, members });
     }
-    return `${this.check(`  return ${dict.name}_${negate ? 'ne' : 'in'}(ev, ${j});`)}(ev)`;
+    const d = dict.name;
+    const hit = `(s < ${d}_SIGS && load<u8>(${d}_bm + <usize>s * ${d}_CHECKS + ${j}) != 0)`;
+    return `${this.check(`  const s = ${d}(ev);\n  return ${negate ? `s != ${MISSING} && !${hit}` : hit};`)}(ev)`;
   }
 
   /** The dictionaries' tables and lookup functions (emitted once all rules are generated). */
@@ -365,6 +367,7 @@ class Generator {
       decls.push(`const ${d.name}_map = new ByteMap(${d.literals.size});`);
       decls.push(`const ${d.name}_bm: usize = memory.data<u8>([${bitmap.join(',')}]);`);
       decls.push(`let ${d.name}_ep: u32 = 0;`, `let ${d.name}_v: u32 = 0;`);
+      decls.push(`const ${d.name}_SIGS: u32 = ${sigs.length};`, `const ${d.name}_CHECKS: u32 = ${nChecks};`);
       for (const lit of d.literals.values()) {
         const [l, n] = this.literal(lit.bytes);
         inits.push(`${d.name}_map.set(${l}, ${n}, ${litSig[lit.index]!});`);
@@ -377,14 +380,6 @@ class Generator {
         `  ${d.name}_ep = epoch;`,
         `  ${d.name}_v = ${d.read} ? ${d.name}_map.get(F.sp, F.sl, ${ABSENT}) : ${MISSING};`,
         `  return ${d.name}_v;`,
-        '}',
-        `function ${d.name}_in(ev: usize, j: u32): bool {`,
-        `  const s = ${d.name}(ev);`,
-        `  return s < ${sigCount} && load<u8>(${d.name}_bm + <usize>s * ${nChecks} + j) != 0;`,
-        '}',
-        `function ${d.name}_ne(ev: usize, j: u32): bool {`,
-        `  const s = ${d.name}(ev);`,
-        `  return s != ${MISSING} && !(s < ${sigCount} && load<u8>(${d.name}_bm + <usize>s * ${nChecks} + j) != 0);`,
         '}',
       );
     }
@@ -619,6 +614,7 @@ class Generator {
 
   module(rules: ResolvedRule[]): GeneratedModule {
     const ruleFns: string[] = [];
+    const ruleCalls = new Map<number, string>(); // rule id -> its condition when it is one check call
     const byType = new Map<number, number[]>();
     const untyped: number[] = [];
     const plans: RulePlan[] = [];
@@ -634,7 +630,8 @@ class Generator {
           body = 'false';
         } else throw err;
       }
-      ruleFns.push(`function r${rule.id}(ev: usize): bool {\n  return ${body};\n}`);
+      if (/^c\d+\(ev\)$/.test(body)) ruleCalls.set(rule.id, body);
+      else ruleFns.push(`function r${rule.id}(ev: usize): bool {\n  return ${body};\n}`);
       if (rule.eventTypes.all) untyped.push(rule.id);
       else {
         for (const n of rule.eventTypes.names) {
@@ -654,7 +651,7 @@ class Generator {
     const dictCode = this.dictCode();
     const first = this.mode === 'first';
     const runList = (ids: number[]): string =>
-      ids.sort((a, b) => a - b).map((id) => `  if (r${id}(ev)) { emit(i, ${id});${first ? ' return true;' : ''} }`).join('\n');
+      ids.sort((a, b) => a - b).map((id) => `  if (${ruleCalls.get(id) ?? `r${id}(ev)`}) { emit(i, ${id});${first ? ' return true;' : ''} }`).join('\n');
     const typeFns = [...byType.entries()].sort((a, b) => a[0] - b[0]).map(([t, ids]) =>
       `function t${t}(ev: usize, i: u32): bool {\n${runList(ids)}\n  return false;\n}`);
     const typeNames = EVENT_TYPES.map((t) => {
