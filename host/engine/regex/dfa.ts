@@ -23,7 +23,7 @@ export interface Dfa {
 }
 
 export interface DfaOptions {
-  /** Subset-construction budget before minimisation (default 10000). */
+  /** Subset-construction budget before minimisation (default 3000). */
   maxStates?: number;
 }
 
@@ -58,7 +58,7 @@ function holds(a: AssertKind, ctx: Context): boolean {
 }
 
 export function buildDfa(nfa: Nfa, options: DfaOptions = {}): Dfa {
-  const maxStates = options.maxStates ?? 10_000;
+  const maxStates = options.maxStates ?? 3000;
   const { states } = nfa;
   const usesLine = nfa.asserts.has('bol') || nfa.asserts.has('eol');
   const usesWord = nfa.asserts.has('word') || nfa.asserts.has('notWord');

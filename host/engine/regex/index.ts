@@ -18,7 +18,7 @@ export { sanitizeUtf8 } from './utf8.js';
 export interface CompileRegexOptions {
   /** 'posix' (default) is what libs uses: RE2::POSIX options. */
   syntax?: RegexSyntax;
-  /** DFA state budget during construction (default 10000). */
+  /** DFA state budget during construction (default 3000; past it: the NFA table). */
   maxStates?: number;
   /**
    * 'auto' (default): a DFA table, or the NFA table when the DFA is over budget; 'dfa': DFA only
