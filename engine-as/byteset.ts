@@ -18,16 +18,35 @@ export function resetHashCache(): void {
 }
 resetHashCache();
 
+/**
+ * Hash of a byte string. Strings longer than 16 bytes hash their length and three 8-byte samples
+ * (start, middle, end): paths and command lines differ there, and the full compare settles the rest.
+ */
 function hashBytes(p: usize, len: u32): u32 {
   let h: u32 = 0x9e3779b9 ^ len;
-  let i: usize = 0;
   const n = <usize>len;
-  for (; i + 4 <= n; i += 4) h = rotl<u32>((h ^ load<u32>(p + i)) * 0x85ebca6b, 13);
-  for (; i < n; i++) h = (h ^ <u32>load<u8>(p + i)) * 0x01000193;
+  if (n > 16) {
+    h = mix(h, load<u32>(p));
+    h = mix(h, load<u32>(p, 4));
+    const m = p + (n >> 1) - 4;
+    h = mix(h, load<u32>(m));
+    h = mix(h, load<u32>(m, 4));
+    const e = p + n - 8;
+    h = mix(h, load<u32>(e));
+    h = mix(h, load<u32>(e, 4));
+  } else {
+    let i: usize = 0;
+    for (; i + 4 <= n; i += 4) h = mix(h, load<u32>(p + i));
+    for (; i < n; i++) h = (h ^ <u32>load<u8>(p + i)) * 0x01000193;
+  }
   h ^= h >> 16;
   h *= 0x7feb352d;
   h ^= h >> 15;
   return h;
+}
+
+@inline function mix(h: u32, w: u32): u32 {
+  return rotl<u32>((h ^ w) * 0x85ebca6b, 13);
 }
 
 @inline function cachedHash(p: usize, len: u32): u32 {
