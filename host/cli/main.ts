@@ -7,7 +7,8 @@ import { DEFAULT_CONFIG_PATH } from '../config/defaults.js';
 import { ConfigError, setAt } from '../config/tree.js';
 import { ConfigReadError, loadConfig, type LoadedConfig } from '../config/load.js';
 import { runCommand } from './commands/run.js';
-import { loadRuleSet, ruleSetFrom } from '../daemon/rule-set.js';
+import { ruleSetFrom } from '../daemon/rule-set.js';
+import { loadRuleSetOffThread } from '../reload/load-off-thread.js';
 import type { DeliveryDeps } from '../../outputs/index.js';
 import { listFields, isKnownSource } from './commands/list-fields.js';
 import { validateRulesFiles } from './commands/validate.js';
@@ -224,18 +225,16 @@ async function steps(argv: string[], io: CliIo, logger: Logger): Promise<number 
   const configFile = loaded.mainFile;
   const ran = await runCommand({
     initial: ruleSetFrom(loaded, rules, opts.rulesFiles),
-    reload: () =>
-      loadRuleSet({
-        configFile,
-        overrides: opts.configOverrides,
-        rulesPaths: opts.rulesFiles,
-        env: io.env,
+    // Parsed and validated in a worker thread: batches keep flowing meanwhile.
+    reload: async () => {
+      const set = await loadRuleSetOffThread(
+        { configFile, overrides: opts.configOverrides, rulesPaths: opts.rulesFiles, env: io.env },
         logger,
-        adjust: (l) => {
-          l.config.bufferedOutputs = !opts.unbuffered;
-          l.tree = setAt(l.tree, 'buffered_outputs', l.config.bufferedOutputs ? 'true' : 'false');
-        },
-      }),
+      );
+      set.loaded.config.bufferedOutputs = !opts.unbuffered;
+      set.loaded.tree = setAt(set.loaded.tree, 'buffered_outputs', set.loaded.config.bufferedOutputs ? 'true' : 'false');
+      return set;
+    },
     logger,
     durationSeconds: opts.durationSeconds,
     pidFile: opts.pidFile,

@@ -26,8 +26,8 @@ export type EngineCompiler = (set: DaemonRuleSet) => Promise<CompiledEngine>;
 
 export interface DaemonOptions {
   initial: DaemonRuleSet;
-  /** Loads the next generation for a reload; throws with Falco's error text. */
-  reload: () => DaemonRuleSet;
+  /** Loads the next generation for a reload (off the main thread); rejects with Falco's error text. */
+  reload: () => DaemonRuleSet | Promise<DaemonRuleSet>;
   compile: EngineCompiler;
   logger: Logger;
   /** Batches to evaluate; undefined = no event source (nodriver). */
@@ -154,8 +154,8 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonResult> {
     };
 
     const reloader = new HotReloader<DaemonRuleSet, CompiledEngine | undefined>({
-      load: () => {
-        const set = opts.reload();
+      load: async () => {
+        const set = await opts.reload();
         return { ruleset: set, watch: set.watch };
       },
       compile: (set) => (opts.events ? opts.compile(set) : Promise.resolve(undefined)),

@@ -10,7 +10,7 @@ import type { Logger } from '../logger.js';
 
 export interface RunOptions {
   initial: DaemonRuleSet;
-  reload: () => DaemonRuleSet;
+  reload: () => DaemonRuleSet | Promise<DaemonRuleSet>;
   logger: Logger;
   durationSeconds: number;
   pidFile: string;
