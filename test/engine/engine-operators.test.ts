@@ -13,6 +13,10 @@ const upper: ProcessInput = { ...bash, name: 'BaSh' };
 const utf: ProcessInput = { ...bash, name: 'über', args: ['ça', 'va'] };
 const orphan: ProcessInput = { ...bash, parent: null, sessionLeader: null };
 const b64: ProcessInput = { ...bash, args: 'aGVsbG8=' };
+// long values that differ only outside the bytes a long-string hash samples
+const LONG_A = `${'y'.repeat(10)}A${'y'.repeat(29)}`;
+const LONG_B = `${'y'.repeat(10)}B${'y'.repeat(29)}`;
+const longExe: ProcessInput = { ...bash, exe: LONG_B };
 
 type Case = [name: string, condition: string, event: EventInput, expected: boolean];
 
@@ -77,6 +81,9 @@ const CASES: Case[] = [
   ['in_small', 'proc.name in (zsh, bash)', ev.exec, true],
   ['in_dups', 'proc.name in (a, b, c, bash, bash, d, a, e)', ev.exec, true],
   ['in_dups_miss', 'proc.name in (a, b, c, bas, bash2, d, a, e)', ev.exec, false],
+  ['in_long_near_miss', `proc.exe in (${LONG_A}, a, b, c)`, execve(longExe), false],
+  ['in_long_hit', `proc.exe in (${LONG_A}, ${LONG_B}, a, b)`, execve(longExe), true],
+  ['eq_long_near_miss', `proc.exe = ${LONG_A}`, execve(longExe), false],
   ['in_missing', 'proc.name in (a, b, c, bash, d)', ev.noProc, false],
   ['not_in_missing', 'not proc.name in (a, b, c, bash, d)', ev.noProc, true],
   ['intersects', 'proc.name intersects (bash, zsh)', ev.exec, true],
