@@ -1,7 +1,7 @@
 // Step 1 of the daemon: every falco.yaml key the daemon reads, its default, the strict start-up
 // check that names a bad key, unknown-key warnings, and Falco's shipped falco.yaml end to end.
 import { EventEmitter } from 'node:events';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -230,6 +230,26 @@ describe('a config with every key set', () => {
     expect(r.stderr).not.toContain('Error');
     expect(r.code).toBe(0);
   });
+
+  it('runs for real (webserver up, metrics snapshots on) and stops on SIGTERM with exit 0', async () => {
+    const dir = tmp();
+    const signals = new EventEmitter();
+    const err: string[] = [];
+    const done = main(['-c', everyKeyConfig(dir), '-o', 'metrics.interval=200ms', '-o', 'log_level=info'], {
+      stdout: () => undefined,
+      stderr: (t) => void err.push(t),
+      defaultConfigPath: '/nonexistent',
+      env: { SAKER_TEST_DIR: dir },
+      signals,
+    });
+    const end = Date.now() + 10_000;
+    while (!existsSync(join(dir, 'metrics.jsonl')) && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+    const port = /listening on 127\.0\.0\.1:(\d+)/.exec(err.join(''))?.[1];
+    expect(await (await fetch(`http://127.0.0.1:${port}/health`)).text()).toBe('{"status": "ok"}');
+    signals.emit('SIGTERM');
+    expect(await done).toBe(0);
+    expect(readFileSync(join(dir, 'metrics.jsonl'), 'utf8')).toMatch(/^\{"output_fields":\{/);
+  }, 30_000);
 });
 
 describe.skipIf(!sharedAvailable)("Falco 0.44.1's shipped falco.yaml, only file paths changed", () => {
