@@ -121,7 +121,7 @@ void putThread(Out& o, const ThreadInfo& t, uint32_t table) {
   for (int32_t v : {t.tid, t.pid, t.ptid, t.vtid, t.vpid, t.sid, t.vpgid}) o.i32(v);
   for (uint32_t v : {t.uid, t.gid, t.tty}) o.u32(v);
   o.u64(uint64_t(t.loginuid));
-  o.u8(uint8_t((t.hasCaps ? 1 : 0) | (t.exeFromMemfd ? 2 : 0)));
+  o.u8(uint8_t((t.hasCaps ? 1 : 0) | (t.exeFromMemfd ? 2 : 0) | (t.lateScan ? 4 : 0)));
   for (uint64_t v : {t.capEffective, t.capPermitted, t.capInheritable, t.startTs}) o.u64(v);
   for (const std::string* s : {&t.comm, &t.exe, &t.exepath, &t.cwd, &t.containerId}) o.str(*s);
   o.u32(uint32_t(t.args.size()));
@@ -138,6 +138,7 @@ ThreadInfo getThread(In& in, uint32_t& table) {
   uint8_t bits = in.u8();
   t.hasCaps = bits & 1;
   t.exeFromMemfd = bits & 2;
+  t.lateScan = bits & 4;
   t.capEffective = in.u64(); t.capPermitted = in.u64(); t.capInheritable = in.u64(); t.startTs = in.u64();
   t.comm = in.str(); t.exe = in.str(); t.exepath = in.str(); t.cwd = in.str(); t.containerId = in.str();
   uint32_t n = in.count(4);

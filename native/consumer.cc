@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -189,6 +190,27 @@ int Consumer::onRecordThunk(void* ctx, void* data, size_t size) {
 }
 
 void Consumer::onRecord(const saker_rec* r, size_t size) {
+  if (probe_.ringCount() > 1 && !replaying_) {
+    // Several rings: keep this poll's records and decode them in timestamp order (drainPending).
+    pending_.emplace_back(reinterpret_cast<const char*>(r), size);
+    return;
+  }
+  decodeAndRecord(r, size);
+}
+
+void Consumer::drainPending() {
+  if (pending_.empty()) return;
+  auto ts = [](const std::string& rec) {
+    uint64_t v;
+    memcpy(&v, rec.data(), 8);
+    return v;
+  };
+  std::stable_sort(pending_.begin(), pending_.end(), [&](const std::string& x, const std::string& y) { return ts(x) < ts(y); });
+  for (const std::string& rec : pending_) decodeAndRecord(reinterpret_cast<const saker_rec*>(rec.data()), rec.size());
+  pending_.clear();
+}
+
+void Consumer::decodeAndRecord(const saker_rec* r, size_t size) {
   decode(r, size);
   // Written after decoding: the entries its decoding needed (names, paths, threads) come first.
   if (capture_.isOpen()) capture_.writeRecord(r, size);
@@ -198,6 +220,7 @@ void Consumer::run(const Deliver& deliver) {
   while (!stop_.load()) {
     // Wake-ups are batched in the kernel; the timeout bounds how long a quiet ring waits.
     probe_.poll(int(opts_.flushMs > 0 ? opts_.flushMs : 10));
+    drainPending();
     state_.names.refreshIfChanged();
     if (writer_.eventCount() >= opts_.batchEvents ||
         (writer_.eventCount() > 0 && nowMs() - batchStartMs_ >= int64_t(opts_.flushMs))) {
@@ -217,8 +240,10 @@ void Consumer::run(const Deliver& deliver) {
     probe_.pause();
   }
   while (probe_.poll(0) > 0) {
+    drainPending();
     if (writer_.eventCount() >= opts_.batchEvents) flush(deliver);
   }
+  drainPending();
   flush(deliver);
   std::lock_guard<std::mutex> lock(probeMu_);
   finalCounters_ = probe_.counters();
@@ -362,14 +387,33 @@ void Consumer::decode(const saker_rec* r, size_t size) {
   if (r->type == SAKER_REC_FORK) {
     int32_t parentTid = int32_t(a[0]), parentPid = int32_t(a[1]);
     ThreadInfo* parent = state_.findOrScan(parentTid, parentPid);
+    bool thread = tid != pid;
+    int32_t ptid = thread ? parent->ptid : (task ? int32_t(task->ppid) : parent->pid);
+    // Rings are per group of CPUs: the child's own events may have come first and made an entry
+    // from /proc (or, if it was already gone, a bare placeholder). The fork record is the authority
+    // on the parent; what the child did since (an exec) stays.
+    if (ThreadInfo* seen = state_.find(tid); seen && seen->lateScan) {
+      seen->lateScan = false;
+      seen->ptid = ptid;
+      if (seen->comm.empty()) {  // a placeholder: everything else comes from the parent as well
+        ThreadInfo copy = *parent;
+        copy.tid = tid;
+        copy.pid = pid;
+        copy.ptid = ptid;
+        copy.fds = seen->fds && !seen->fds->empty() ? seen->fds : (thread ? parent->fds : std::make_shared<FdTable>(*parent->fds));
+        applyTask(copy);
+        *seen = std::move(copy);
+      }
+      seen->version = state_.nextVersion();
+      return;
+    }
     ThreadInfo child = *parent;
     child.tid = tid;
     child.pid = pid;
-    bool thread = tid != pid;
-    child.ptid = thread ? parent->ptid : (task ? int32_t(task->ppid) : parent->pid);
+    child.ptid = ptid;
     if (!thread) child.fds = std::make_shared<FdTable>(*parent->fds);
     applyTask(child);
-    child.version = 0;
+    child.version = state_.nextVersion();
     state_.threads[tid] = std::move(child);
     return;
   }
@@ -410,7 +454,7 @@ void Consumer::decode(const saker_rec* r, size_t size) {
           if (it->second.openFlags & PPM_O_CLOEXEC) it = fds.erase(it);
           else ++it;
         }
-        t->version++;
+        t->version = state_.nextVersion();
       }
       break;
     case SAKER_EVT_OPEN:
@@ -422,7 +466,7 @@ void Consumer::decode(const saker_rec* r, size_t size) {
       if (res == 0) {
         t->cwd = resolvePath(t, kAtFdcwd, s[0]);
         if (t->cwd.back() != '/') t->cwd += '/';
-        t->version++;
+        t->version = state_.nextVersion();
       }
       break;
     case SAKER_EVT_FCHDIR:
@@ -431,7 +475,7 @@ void Consumer::decode(const saker_rec* r, size_t size) {
         if (it != fds.end()) {
           t->cwd = it->second.name;
           if (t->cwd.empty() || t->cwd.back() != '/') t->cwd += '/';
-          t->version++;
+          t->version = state_.nextVersion();
         }
       }
       break;
@@ -445,7 +489,7 @@ void Consumer::decode(const saker_rec* r, size_t size) {
         if (v != 0xFFFFFFFFu) {
           if (isUid) t->uid = v;
           else t->gid = v;
-          t->version++;
+          t->version = state_.nextVersion();
         }
       }
       break;
@@ -453,7 +497,7 @@ void Consumer::decode(const saker_rec* r, size_t size) {
       if (res >= 0) {
         t->sid = int32_t(res);
         t->vpgid = t->vpid;
-        t->version++;
+        t->version = state_.nextVersion();
       }
       break;
     default:

@@ -8,6 +8,7 @@
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "batch_writer.h"
 #include "capture_file.h"
@@ -53,6 +54,8 @@ class Consumer {
   static int onRecordThunk(void* ctx, void* data, size_t size);
   void onRecord(const saker_rec* r, size_t size);
   void decode(const saker_rec* r, size_t size);
+  void decodeAndRecord(const saker_rec* r, size_t size);
+  void drainPending();
   std::string resolveExe(const std::string& path);
   void flush(const Deliver& deliver);
   std::string resolvePath(const ThreadInfo* t, int64_t dirfd, const std::string& path);
@@ -70,6 +73,7 @@ class Consumer {
   CaptureWriter capture_;
   bool replaying_ = false;
   std::unordered_map<std::string, std::string> recordedPaths_;
+  std::vector<std::string> pending_;  // one poll's records when there are several rings
   bool closed_ = false;
 };
 

@@ -301,6 +301,8 @@ ThreadInfo* State::findOrScan(int32_t tid, int32_t pid) {
     if (!offline) scanFds(pid, *fds);
     t.fds = fds;
   }
+  t.lateScan = true;
+  t.version = nextVersion();
   if (recorder) recorder->writeThread(t);
   return &(threads[tid] = std::move(t));
 }

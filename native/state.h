@@ -45,6 +45,7 @@ struct ThreadInfo {
   std::string comm, exe, exepath, cwd, containerId;
   std::vector<std::string> args;     // argv[1..]
   bool exeFromMemfd = false;
+  bool lateScan = false;             // read from /proc because an event came before its fork record
   uint64_t version = 0;              // bumped on every change, so batches snapshot the right view
   std::shared_ptr<FdTable> fds;      // shared by threads of a process (CLONE_FILES)
 };
@@ -87,6 +88,11 @@ class State {
   size_t fdCount() const;
   uint64_t bootToEpochNs = 0;  // CLOCK_REALTIME - CLOCK_BOOTTIME at start
   uint64_t procScans = 0;      // threads read from /proc after the start (missed forks)
+  /** Versions come from one clock, so a replaced entry never repeats a version a batch has seen. */
+  uint64_t nextVersion() { return ++versionClock_; }
+ private:
+  uint64_t versionClock_ = 0;
+ public:
 };
 
 }  // namespace saker

@@ -177,4 +177,19 @@ describe.skipIf(!bpfAvailable)('capture addon on the real kernel', () => {
     expect(removed).toContain(file + '-b');
     expect(removed).not.toContain(file + '-a');
   });
+
+  test('one ring per CPU: events still land on the right processes when records arrive out of order', async () => {
+    const c = await captureDuring({ eventTypes: [eventTypeId('openat'), eventTypeId('execve')], cpusPerRing: 1 }, () => {
+      // Many short-lived children on both CPUs: a child's first events and its fork record may be
+      // read from different rings in either order.
+      spawnSync('bash', ['-c', 'for i in $(seq 40); do cat /etc/hostname > /dev/null & done; wait'], { stdio: 'ignore' });
+    });
+    const cats = findEvents(c, 'openat', (f) => f.event.fd?.name === '/etc/hostname' && f.event.res! >= 0n);
+    expect(cats.length).toBe(40);
+    for (const { proc, batch } of cats) {
+      expect(proc.name).toBe('cat');
+      expect(proc.cmdline).toBe('cat /etc/hostname');
+      expect(ancestors(batch, proc).map((p) => `${p.name}:${p.pid}`).join(' ')).toMatch(/^bash:/);
+    }
+  });
 });
