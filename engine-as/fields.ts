@@ -109,10 +109,6 @@ export function buildI64(v: i64): void {
   } else buildU64(<u64>v);
 }
 
-export function buildLength(): u32 {
-  return buildLen;
-}
-
 export function buildFinish(): bool {
   sp = buildPtr;
   sl = buildLen;
@@ -128,12 +124,6 @@ export function buildFinish(): bool {
 @inline export function setNum(v: u64): bool {
   nv = v;
   return true;
-}
-
-export function asciiStr(s: string): bool {
-  buildBegin(<u32>s.length);
-  buildAscii(s);
-  return buildFinish();
 }
 
 /** Static UTF-8 bytes of an ASCII string, made once at start (no per-event work). */
