@@ -120,6 +120,34 @@ describe('oracle: string operators', () => {
   });
 });
 
+describe('oracle: edge cases', () => {
+  it('empty lists match nothing; duplicates change nothing; long and UTF-8 strings compare by bytes', () => {
+    expect(holds('proc.name in ()', open('/x'))).toBe(false);
+    expect(holds('not proc.name in ()', open('/x'))).toBe(true);
+    expect(holds('proc.name in (cat, cat, cat)', open('/x'))).toBe(true);
+    const long = `/tmp/${'a'.repeat(10000)}/end`;
+    expect(holds('fd.name endswith /end and fd.name startswith /tmp/aaaa', open(long))).toBe(true);
+    expect(holds('fd.name glob "/tmp/*/end"', open(long))).toBe(true);
+    expect(holds('len(fd.name) = 10009', open(long))).toBe(true);
+    expect(holds('len(fd.name) = 7', open('/tmp/é'))).toBe(true); // bytes, not characters
+    expect(holds('fd.name glob "/tmp/?"', open('/tmp/é'))).toBe(false); // ? is one byte
+  });
+
+  it('64-bit boundaries', () => {
+    const big = open('/x', 1, { fd: { num: 9223372036854775807n, type: 'file', name: '/x' }, res: -9223372036854775808n });
+    expect(holds('fd.num = 9223372036854775807', big)).toBe(true);
+    expect(holds('fd.num > 9223372036854775806', big)).toBe(true);
+    expect(holds('evt.rawres = -9223372036854775808 and evt.rawres < 0', big)).toBe(true);
+  });
+
+  it('CIDR edges: /0 holds every address of its family, /32 and /128 one', () => {
+    expect(holds('fd.snet = 0.0.0.0/0', connect)).toBe(true);
+    expect(holds('fd.snet = 93.184.216.34/32', connect)).toBe(true);
+    expect(holds('fd.snet = 93.184.216.35/32', connect)).toBe(false);
+    expect(holds('fd.snet = ::/0', connect)).toBe(false);
+  });
+});
+
 describe('oracle: numbers and booleans', () => {
   it('reads numeric literals as decimal and in the field type', () => {
     expect(holds('fd.num = 03', open('/x'))).toBe(true);
