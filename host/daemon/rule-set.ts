@@ -2,14 +2,13 @@
 // replaces it: the merged config, the rule set with the `rules:` selectors and `priority` applied
 // (as the rule ids the engine evaluates), and what to watch for the next reload.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { expandRulesPaths, loadConfiguredRules } from '../cli/rules-stage.js';
 import type { Logger } from '../cli/logger.js';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
 import type { RuleSet } from '../rules/index.js';
 import type { WatchSet } from '../reload/watcher.js';
-import { statSync } from 'node:fs';
 
 export interface DaemonRuleSet {
   loaded: LoadedConfig;
@@ -27,8 +26,6 @@ export interface LoadRequest {
   rulesPaths: readonly string[];
   env: NodeJS.ProcessEnv;
   logger: Logger;
-  /** Applied to every generation (e.g. `-U` overrides buffered_outputs). */
-  adjust?: (loaded: LoadedConfig) => void;
 }
 
 function isDir(p: string): boolean {
@@ -66,7 +63,6 @@ export function ruleSetFrom(loaded: LoadedConfig, stage: ReturnType<typeof loadC
 /** Loads a new generation; throws with Falco's error text when the config or a rules file is bad. */
 export function loadRuleSet(req: LoadRequest): DaemonRuleSet {
   const loaded = loadConfig({ file: req.configFile, overrides: req.overrides, env: req.env });
-  req.adjust?.(loaded);
   const stage = loadConfiguredRules({ config: loaded.config, rulesPaths: req.rulesPaths, logger: req.logger });
   return ruleSetFrom(loaded, stage, req.rulesPaths);
 }

@@ -227,4 +227,22 @@ describe('saker end to end: encoded events in, Falco alert lines out', () => {
     r.signals.emit('SIGTERM');
     expect(await r.done).toBe(0);
   }, 120_000);
+
+  it('applies output changes from a reloaded config at a batch boundary (text -> JSON), capture going on', async () => {
+    const r = start('priority: notice\nwatch_config_files: false\n');
+    r.feed.push(encodeBatch([openat(cat, '/etc/shadow', T1)]));
+    await until('text alert', () => r.stdout().includes(SHADOW_TEXT));
+    const cfg = join(r.dir, 'saker.yaml');
+    writeFileSync(cfg, `${readFileSync(cfg, 'utf8')}json_output: true\n`);
+    r.signals.emit('SIGHUP');
+    await until('reload applied', () => r.logs().includes('Reload applied'));
+    r.feed.push(encodeBatch([openat(cat, '/etc/shadow', T2)]));
+    await until('json alert', () => r.file().includes('{"hostname":"saker-host"'));
+    r.signals.emit('SIGTERM');
+    expect(await r.done).toBe(0);
+    const lines = r.file().trim().split('\n');
+    expect(lines[0]).toBe(SHADOW_TEXT);
+    expect(JSON.parse(lines[1]!)).toMatchObject({ rule: 'Read shadow', priority: 'Warning', time: '2023-11-14T22:13:22.123456789Z' });
+    expect(r.logs()).toContain('Output settings changed: new outputs are active, the previous ones are draining');
+  }, 120_000);
 });
