@@ -172,7 +172,7 @@ uint32_t BatchWriter::processIndex(const ThreadInfo* t, int depth) {
                                   : ((cmd & 0xFFFFFFFFull) + (cmdline.size() - args.size())) | (uint64_t(args.size()) << 32);
   putRef(r + 144, argsRef);
   putRef(r + 152, str(t->cwd));
-  putRef(r + 160, missingRef());  // env is not collected yet
+  putRef(r + 160, t->hasEnv ? str(t->env) : missingRef());
   putRef(r + 168, str(state_.names.user(t->uid)));
   putRef(r + 176, str(state_.names.group(t->gid)));
   putRef(r + 184, t->loginuid < 0 || t->loginuid == 0xFFFFFFFFll ? missingRef() : str(state_.names.user(uint32_t(t->loginuid))));

@@ -48,8 +48,8 @@ struct {
   __type(value, struct saker_counters);
 } counters SEC(".maps");
 
-#define SCRATCH_SIZE 32768
-#define STR_AREA_MASK 16383
+#define SCRATCH_SIZE 32768 /* the per-CPU value size limit */
+#define STR_AREA_MASK 16383 /* exec, the largest record: 3 strings of < 4 KiB and 2 short ones */
 struct scratch { __u8 b[SCRATCH_SIZE]; };
 struct {
   __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -164,7 +164,7 @@ static __always_inline void put_user_str(struct ctxb *c, const void *ptr)
       n -= 1;
     }
   }
-  c->r->slen[c->nstr & 3] = n;
+  c->r->slen[c->nstr < SAKER_STR_SLOTS ? c->nstr : 0] = n;
   c->off += n;
   c->nstr++;
 }
@@ -182,7 +182,7 @@ static __always_inline void put_kernel_str(struct ctxb *c, const void *ptr)
     else if (n > 0)
       n -= 1;
   }
-  c->r->slen[c->nstr & 3] = n;
+  c->r->slen[c->nstr < SAKER_STR_SLOTS ? c->nstr : 0] = n;
   c->off += n;
   c->nstr++;
 }
@@ -207,7 +207,7 @@ static __always_inline void put_user_bytes(struct ctxb *c, const void *ptr, __u3
       n = 0;
     }
   }
-  c->r->slen[c->nstr & 3] = n;
+  c->r->slen[c->nstr < SAKER_STR_SLOTS ? c->nstr : 0] = n;
   c->off += n;
   c->nstr++;
 }
@@ -527,6 +527,13 @@ static __always_inline int emit_exec(__u16 type, struct pt_regs *regs, long ret,
   if (ret == 0 && task->mm && task->mm->exe_file)
     exe_name = task->mm->exe_file->f_path.dentry->d_name.name;
   put_kernel_str(&c, exe_name);
+  /* The environment (NAME=value entries, each NUL-terminated), for proc.env. */
+  if (ret == 0 && task->mm) {
+    unsigned long start = task->mm->env_start, end = task->mm->env_end;
+    put_user_bytes(&c, (const void *)start, end > start ? end - start : 0);
+  } else {
+    put_user_bytes(&c, NULL, 0);
+  }
   fill_task(&c, task);
   return submit(&c);
 }

@@ -9,7 +9,7 @@
 #endif
 
 #define SAKER_MAX_STR 4096      /* one path or argument blob */
-#define SAKER_STR_SLOTS 4
+#define SAKER_STR_SLOTS 6
 #define SAKER_MAX_TYPES 128     /* size of the enabled-types map; ABI ids are below this */
 #define SAKER_MAX_RINGS 64
 

@@ -428,7 +428,8 @@ void Consumer::decode(const saker_rec* r, size_t size) {
     case SAKER_EVT_EXECVE:
     case SAKER_EVT_EXECVEAT:
       if (res == 0) {
-        // s0: file name given to exec, s1: argv area, s2: cgroup leaf, s3: executable's dentry name.
+        // s0: file name given to exec, s1: argv area, s2: cgroup leaf, s3: executable's dentry name,
+        // s4: environment area.
         std::vector<std::string> argv;
         size_t i = 0;
         while (i < s[1].size()) {
@@ -438,6 +439,13 @@ void Consumer::decode(const saker_rec* r, size_t size) {
           i = j + 1;
         }
         t->exe = argv.empty() ? s[0] : argv[0];
+        // s4: the environment area; an entry cut off at the size limit is dropped.
+        t->env = s[4];
+        if (!t->env.empty() && t->env.back() != '\0') {
+          size_t last = t->env.rfind('\0');
+          t->env.resize(last == std::string::npos ? 0 : last + 1);
+        }
+        t->hasEnv = true;
         t->args.assign(argv.size() > 1 ? argv.begin() + 1 : argv.end(), argv.end());
         // s3: the executable's dentry name. A memfd's is "memfd:<name>"; its path is not a file
         // anyone can open, so exepath is what the kernel's d_path shows for it.

@@ -172,6 +172,8 @@ bool scanTask(int32_t pid, int32_t tid, uint64_t bootEpoch, ThreadInfo& t) {
     first = false;
     pos = end + 1;
   }
+  t.hasEnv = readFile(procBase + "/environ", t.env);
+  if (!t.env.empty() && t.env.back() != '\0') t.env += '\0';
   t.exepath = readLink(procBase + "/exe");
   t.exeFromMemfd = t.exepath.rfind("/memfd:", 0) == 0;
   t.cwd = readLink(base + "/cwd");

@@ -44,6 +44,8 @@ struct ThreadInfo {
   uint64_t startTs = 0;              // epoch ns
   std::string comm, exe, exepath, cwd, containerId;
   std::vector<std::string> args;     // argv[1..]
+  std::string env;                   // NAME=value entries, each followed by a NUL (may be cut at 4 KiB)
+  bool hasEnv = false;
   bool exeFromMemfd = false;
   bool lateScan = false;             // read from /proc because an event came before its fork record
   uint64_t version = 0;              // bumped on every change, so batches snapshot the right view

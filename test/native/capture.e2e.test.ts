@@ -40,9 +40,12 @@ describe.skipIf(!bpfAvailable)('capture addon on the real kernel', () => {
     expect(chain.some((p) => p.pid === 1) || chain.at(-1)!.parent === null).toBe(true);
   });
 
-  test('exec of a program: execve with filename, args, cwd, exepath and the parent that exec-ed it', async () => {
+  test('exec of a program: execve with filename, args, cwd, env, exepath and the parent that exec-ed it', async () => {
     const c = await captureDuring({ eventTypes: [eventTypeId('execve')] }, () => {
-      execFileSync('env', ['-C', '/tmp', '/bin/echo', 'hello', 'big world'], { stdio: 'ignore' });
+      execFileSync('env', ['-C', '/tmp', '/bin/echo', 'hello', 'big world'], {
+        stdio: 'ignore',
+        env: { ...process.env, SAKER_TEST_ENV: 'visible value' },
+      });
     });
     const hits = findEvents(c, 'execve', (f) => f.proc.name === 'echo' && f.proc.args === 'hello big world');
     expect(hits.length).toBe(1);
@@ -54,6 +57,7 @@ describe.skipIf(!bpfAvailable)('capture addon on the real kernel', () => {
     expect(proc.argv).toEqual(['hello', 'big world']);
     expect(proc.cmdline).toBe('echo hello big world');
     expect(proc.cwd).toBe('/tmp/');
+    expect(proc.env).toContain('SAKER_TEST_ENV=visible value');
     expect(proc.startTs).toBeGreaterThan(0n);
     expect(event.ts).toBeGreaterThanOrEqual(proc.startTs);
     // env exec-ed echo in place: same pid, and the parent is still this test process.
