@@ -144,7 +144,17 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonResult> {
       engine = next.engine;
       reloadTimeNs = BigInt(Date.now()) * 1_000_000n;
       const nextDelivery = readDeliveryConfig(next.set.loaded.tree, env);
+      const webserverChanged = JSON.stringify(next.set.loaded.config.webserver) !== JSON.stringify(generation.loaded.config.webserver);
       generation = next.set;
+      if (webserverChanged) {
+        await webserver?.stop();
+        try {
+          webserver = await startWebserver();
+        } catch (e) {
+          webserver = undefined;
+          logger.error(`webserver not restarted: ${e instanceof Error ? e.message : String(e)}`);
+        }
+      }
       if (!sameDelivery(nextDelivery, deliveryConfig)) {
         const old = delivery;
         ({ delivery, config: deliveryConfig } = await buildDelivery(next.set));
@@ -152,6 +162,41 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonResult> {
         void old.pipeline.drain(deliveryConfig.outputTimeoutMs + 1000);
       }
     };
+
+    const startWebserver = async (): Promise<Webserver | undefined> => {
+      const ws = generation.loaded.config.webserver;
+      if (!ws.enabled) return undefined;
+      const server = new Webserver(ws, {
+        versionsJson: () => dumpJson(versionsJson(versionsInfo())),
+        metricsText: () =>
+          prometheusText({
+            falcoVersion: SAKER_VERSION,
+            engineName: opts.engineName,
+            hostname,
+            startTimeNs,
+            bootTimeNs: startTimeNs - BigInt(Math.round(process.uptime() * 1e9)),
+            eventSources: opts.enabledSources,
+            rulesFilesSha256: generation.rulesFiles.map((path) => ({ path, sha256: sha256File(path) })),
+            configFilesSha256: generation.loaded.files.map((f) => ({ path: f.path, sha256: sha256File(f.path) })),
+            rulesCountersEnabled: generation.loaded.config.metrics.rulesCountersEnabled,
+            resourceUtilizationEnabled: generation.loaded.config.metrics.resourceUtilizationEnabled,
+            outputsQueueDrops: () => delivery.pipeline.counters().reduce((n, c) => n + c.dropped.queue_full, 0),
+            ruleMatches: () =>
+              generation.ruleset.rules
+                .filter((r) => matchCounts.has(r.name))
+                .map((r) => ({ rule: r.name, priority: priorityLevel(r.priority), source: r.source, tags: r.tags, count: matchCounts.get(r.name)! })),
+            capture: () => {
+              const st = opts.captureStats?.();
+              return st ? { events: st.n_evts, drops: st.n_drops, dropsBuffer: st.n_drops_buffer } : undefined;
+            },
+            outputCounters: () => delivery.pipeline.counters(),
+          }),
+      });
+      await server.start();
+      logger.info(`Starting health webserver with threadiness 1, listening on ${ws.listenAddress}:${server.port}`);
+      return server;
+    };
+    let webserver = await startWebserver();
 
     const reloader = new HotReloader<DaemonRuleSet, CompiledEngine | undefined>({
       load: async () => {
@@ -178,38 +223,6 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonResult> {
     onUsr1Ready = () => void delivery.pipeline.reopen();
     if (earlyHup) onHupReady();
 
-    const ws = generation.loaded.config.webserver;
-    let webserver: Webserver | undefined;
-    if (ws.enabled) {
-      webserver = new Webserver(ws, {
-        versionsJson: () => dumpJson(versionsJson(versionsInfo())),
-        metricsText: () =>
-          prometheusText({
-            falcoVersion: SAKER_VERSION,
-            engineName: opts.engineName,
-            hostname,
-            startTimeNs,
-            bootTimeNs: startTimeNs - BigInt(Math.round(process.uptime() * 1e9)),
-            eventSources: opts.enabledSources,
-            rulesFilesSha256: generation.rulesFiles.map((path) => ({ path, sha256: sha256File(path) })),
-            configFilesSha256: generation.loaded.files.map((f) => ({ path: f.path, sha256: sha256File(f.path) })),
-            rulesCountersEnabled: generation.loaded.config.metrics.rulesCountersEnabled,
-            resourceUtilizationEnabled: generation.loaded.config.metrics.resourceUtilizationEnabled,
-            outputsQueueDrops: () => delivery.pipeline.counters().reduce((n, c) => n + c.dropped.queue_full, 0),
-            ruleMatches: () =>
-              generation.ruleset.rules
-                .filter((r) => matchCounts.has(r.name))
-                .map((r) => ({ rule: r.name, priority: priorityLevel(r.priority), source: r.source, tags: r.tags, count: matchCounts.get(r.name)! })),
-            capture: () => {
-              const st = opts.captureStats?.();
-              return st ? { events: st.n_evts, drops: st.n_drops, dropsBuffer: st.n_drops_buffer } : undefined;
-            },
-            outputCounters: () => delivery.pipeline.counters(),
-          }),
-      });
-      await webserver.start();
-      logger.info(`Starting health webserver with threadiness 1, listening on ${ws.listenAddress}:${webserver.port}`);
-    }
 
     const captureStats = opts.captureStats;
     const dropMonitor = captureStats
