@@ -11,7 +11,7 @@ import { parseOutputTemplate, type FieldToken } from '../../output/template.js';
 import type { ResolvedRule } from '../../rules/ruleset.js';
 import { EVENT_TYPES, eventTypeByName } from '../event-types.js';
 import { fieldAccess, HelperRegistry, type FieldAccess, type ValueKind } from './field-access.js';
-import { parseIpLiteral, parseNetLiteral, parseNumberLiteral } from './literals.js';
+import { fitToFieldType, parseIpLiteral, parseNetLiteral, parseNumberLiteral } from './literals.js';
 import { regexCodegen } from './regex-hook.js';
 
 export type RuleMatchingMode = 'first' | 'all';
@@ -230,7 +230,12 @@ class Generator {
   }
 
   /** Wraps a comparison `cmp` (over F.* values) in the read logic: any alternative / ancestor. */
-  private valueCheck(v: Value, cmp: string): string {
+  private valueCheck(v: Value, cmp: string, everyAlternative = false): string {
+    if (everyAlternative && v.access.reads.length > 1) {
+      // `fd.ip != x` (libs' compare_ip/net/port): every present endpoint must differ
+      const lines = v.access.reads.map((r) => `  if (${this.readExpr(v, r)}) {\n    if (!(${cmp})) return false;\n    any = true;\n  }`);
+      return `  let any = false;\n${lines.join('\n')}\n  return any;`;
+    }
     if (v.access.ancestors === true) {
       return `  for (let n: u32 = 1; F.procN(ev, n) != 0; n++) {\n    if (${this.readExpr(v, v.access.reads[0]!)} && (${cmp})) return true;\n  }\n  return false;`;
     }
@@ -282,7 +287,7 @@ class Generator {
       const cmp = e.right.kind === 'field' || e.right.kind === 'transformer'
         ? this.fieldToField(e, left)
         : this.valueCmp(e, left);
-      return `${this.check(this.valueCheck(left, cmp))}(ev)`;
+      return `${this.check(this.valueCheck(left, cmp, e.op === '!='))}(ev)`;
     } catch (err) {
       if (err instanceof UnsupportedCheck) {
         this.notes.push(err.message);
@@ -545,7 +550,7 @@ class Generator {
         return this.strCmpLit(op, valueToBytes(v.value));
       }
       case 'num': {
-        const lit = parseNumberLiteral(left.access.type, v.value);
+        const lit = fitToFieldType(left.access.type, parseNumberLiteral(left.access.type, v.value));
         const o = op === 'in' || op === 'intersects' ? '=' : op;
         if (!['=', '==', '!=', '<', '<=', '>', '>='].includes(o)) throw new UnsupportedCheck(`operator ${op} on a numeric field`);
         return left.access.signed ? numCmp(o, '<i64>F.nv', `<i64>${BigInt.asIntN(64, lit)}`) : numCmp(o, 'F.nv', `<u64>${BigInt.asUintN(64, lit)}`);

@@ -45,6 +45,24 @@ export function parseNumberLiteral(type: FieldType, text: string): bigint {
   }
 }
 
+const WIDTH: Partial<Record<FieldType, [bits: number, signed: boolean]>> = {
+  PT_INT8: [8, true], PT_INT16: [16, true], PT_INT32: [32, true],
+  PT_UINT8: [8, false], PT_FLAGS8: [8, false], PT_ENUMFLAGS8: [8, false], PT_L4PROTO: [8, false], PT_SIGTYPE: [8, false],
+  PT_UINT16: [16, false], PT_FLAGS16: [16, false], PT_ENUMFLAGS16: [16, false], PT_PORT: [16, false], PT_SYSCALLID: [16, false],
+  PT_UINT32: [32, false], PT_FLAGS32: [32, false], PT_ENUMFLAGS32: [32, false], PT_MODE: [32, false], PT_UID: [32, false],
+  PT_GID: [32, false], PT_BOOL: [32, false],
+};
+
+/**
+ * The constant as libs stores it in the field's own type: it parses into a value of that width,
+ * so `proc.tty = 4294967296` compares 0 (uint32) and `int8 = 200` compares -56.
+ */
+export function fitToFieldType(type: FieldType, v: bigint): bigint {
+  const w = WIDTH[type];
+  if (w === undefined) return v;
+  return w[1] ? BigInt.asIntN(w[0], v) : BigInt.asUintN(w[0], v);
+}
+
 export interface IpLiteral {
   bytes: Uint8Array;
   v6: boolean;
