@@ -573,6 +573,34 @@ int BPF_PROG(t_fork, struct task_struct *parent, struct task_struct *child)
   return submit(&c);
 }
 
+/* Who will adopt an exiting process's children, as the kernel's find_new_reaper() picks: a live
+ * thread of the same group, else the nearest ancestor marked child-subreaper, else the pid
+ * namespace's init. */
+static __always_inline __u32 find_reaper(struct task_struct *p)
+{
+  struct signal_struct *sig = p->signal;
+  if (sig && sig->nr_threads > 1)
+    return p->tgid; /* the group lives on; libs names the group */
+  struct task_struct *a = p->real_parent;
+  for (int i = 0; i < 16 && a; i++) {
+    struct signal_struct *as = a->signal;
+    if (!as)
+      break;
+    if (BPF_CORE_READ_BITFIELD_PROBED(as, is_child_subreaper))
+      return a->tgid;
+    if (a->pid <= 1 || a == a->real_parent)
+      break;
+    a = a->real_parent;
+  }
+  struct pid *tp = p->thread_pid;
+  if (!tp)
+    return 1;
+  struct upid up = {};
+  bpf_probe_read_kernel(&up, sizeof(up), &tp->numbers[tp->level & 31]);
+  struct task_struct *init = BPF_CORE_READ(up.ns, child_reaper);
+  return init ? BPF_CORE_READ(init, tgid) : 1;
+}
+
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(t_exit, struct task_struct *p)
 {
@@ -584,6 +612,7 @@ int BPF_PROG(t_exit, struct task_struct *p)
   c.r->a[1] = code >> 8;       /* ret */
   c.r->a[2] = code & 0x7f;     /* signal */
   c.r->a[3] = (code & 0x80) != 0; /* core */
+  c.r->a[4] = find_reaper(p);
   return submit(&c);
 }
 

@@ -752,7 +752,7 @@ void Consumer::decode(const saker_rec* r, size_t size) {
       e.setNum(0, cloneFlagsToPpm(a[0]));
       break;
     case SAKER_EVT_PROCEXIT:
-      e.setNum(0, a[0]); e.setNum(1, a[1]); e.setNum(2, a[2]); e.setNum(3, a[3]); e.setNum(4, 0);
+      e.setNum(0, a[0]); e.setNum(1, a[1]); e.setNum(2, a[2]); e.setNum(3, a[3]); e.setNum(4, a[4]);
       break;
     case SAKER_EVT_CHDIR:
     case SAKER_EVT_CHROOT:
@@ -861,7 +861,19 @@ void Consumer::decode(const saker_rec* r, size_t size) {
       break;
   }
 
-  if (type == SAKER_EVT_PROCEXIT) state_.removeThread(tid);
+  if (type == SAKER_EVT_PROCEXIT) {
+    // Orphans are adopted by the reaper the kernel picks (libs does the same with reaper_tid).
+    int32_t reaper = int32_t(a[4]);
+    if (reaper > 0 && reaper != tid) {
+      for (auto& [otid, other] : state_.threads) {
+        if (other.ptid == tid && otid != tid) {
+          other.ptid = reaper;
+          other.version = state_.nextVersion();
+        }
+      }
+    }
+    state_.removeThread(tid);
+  }
 }
 
 }  // namespace saker

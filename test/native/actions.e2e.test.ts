@@ -199,4 +199,25 @@ describe.skipIf(!bpfAvailable)('real actions on the real kernel', () => {
     expect(child!.proc.ppid).toBe(parent!.event.pid);
     expect(ancestors(child!.batch, child!.proc)[0]?.pid).toBe(parent!.event.pid);
   });
+
+  test('orphans: when a parent exits, its children are adopted by the reaper the kernel picks', async () => {
+    const out = `/tmp/saker-reaper-${process.pid}`;
+    const script = `( sleep 0.3; cut -d' ' -f4 /proc/$BASHPID/stat > ${out}; cat /etc/hostname > /dev/null ) & exit 0`;
+    const c = await captureDuring({ eventTypes: ids('openat') }, async () => {
+      spawnSync('bash', ['-c', script], { stdio: 'ignore' });
+      await new Promise((r) => setTimeout(r, 800));
+    });
+    const reaper = Number(execFileSync('cat', [out]).toString().trim());
+    rmSync(out, { force: true });
+    expect(reaper).toBeGreaterThan(0);
+    const hits = findEvents(c, 'openat', (f) => f.proc.name === 'cat' && f.event.fd?.name === '/etc/hostname');
+    expect(hits.length).toBe(1);
+    const chain = ancestors(hits[0]!.batch, hits[0]!.proc);
+    expect(chain[0]?.name).toBe('bash'); // the subshell
+    expect(chain[1]?.pid).toBe(reaper); // its exited parent's place is taken by the reaper
+    // The parent's exit names the same reaper (the subshell, which exits later, has the same cmdline).
+    const exits = findEvents(c, 'procexit', (f) => f.proc.cmdline === `bash -c ${script}` && f.event.pid !== chain[0]!.pid);
+    expect(exits.length).toBe(1);
+    expect(exits[0]!.event.args.reaper_tid).toBe(BigInt(reaper));
+  });
 });
