@@ -32,7 +32,12 @@ export interface LoggerSettings {
   stderr: boolean;
   level: LogLevel;
   iso8601: boolean;
+  /** `log_syslog`: also send each line to syslog (through the sink given to the Logger). */
+  syslog?: boolean;
 }
+
+/** Where `log_syslog` lines go: syslog severity (0 emergency … 7 debug) and the bare message. */
+export type SyslogSink = (severity: number, message: string) => void;
 
 export class Logger {
   private settings: LoggerSettings;
@@ -41,6 +46,7 @@ export class Logger {
     settings: LoggerSettings,
     private readonly write: (text: string) => void = (t) => process.stderr.write(t),
     private readonly now: () => Date = () => new Date(),
+    private readonly syslogSink?: SyslogSink,
   ) {
     this.settings = settings;
   }
@@ -54,7 +60,9 @@ export class Logger {
   }
 
   log(level: LogLevel, message: string): void {
-    if (SEVERITY[level] > SEVERITY[this.settings.level] || !this.settings.stderr) return;
+    if (SEVERITY[level] > SEVERITY[this.settings.level]) return;
+    if (this.settings.syslog && this.syslogSink) this.syslogSink(SEVERITY[level], message.replace(/\n+$/, ''));
+    if (!this.settings.stderr) return;
     const d = this.now();
     const stamp = this.settings.iso8601 ? isoUtc(d) : asctime(d);
     const line = message.endsWith('\n') ? message : `${message}\n`;

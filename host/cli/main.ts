@@ -16,6 +16,7 @@ import { describeRules, type DescribeWhat } from './commands/describe.js';
 import { supportJson } from './commands/support.js';
 import { dumpJson } from './json.js';
 import { Logger } from './logger.js';
+import { createSyslogSink, type ClosableSyslogSink } from './syslog-sink.js';
 import { OptionsError, parseOptions, usage, type CliOptions } from './options.js';
 import { loadConfiguredRules, RulesStageError } from './rules-stage.js';
 import { targetArch, versionsInfo, versionsJson, versionText } from './version-info.js';
@@ -33,6 +34,8 @@ export interface CliIo {
   events?: AsyncIterable<Uint8Array>;
   /** Outputs' hooks (tests: stdout descriptor, syslog socket, time zone). */
   deliveryDeps?: Partial<DeliveryDeps>;
+  /** Where `log_syslog` lines go; none = not sent. */
+  syslog?: ClosableSyslogSink;
 }
 
 function defaultIo(): CliIo {
@@ -41,6 +44,7 @@ function defaultIo(): CliIo {
     stderr: (t) => process.stderr.write(t),
     defaultConfigPath: process.env.SAKER_CONFIG_PATH ?? DEFAULT_CONFIG_PATH,
     env: process.env,
+    syslog: createSyslogSink(),
   };
 }
 
@@ -69,14 +73,18 @@ const UNSUPPORTED: ReadonlyArray<[keyof CliOptions, string]> = [
 ];
 
 export async function main(argv: string[], io: CliIo = defaultIo()): Promise<number> {
-  for (;;) {
-    const outcome = await runOnce(argv, io);
-    if (outcome !== 'restart') return outcome;
+  try {
+    for (;;) {
+      const outcome = await runOnce(argv, io);
+      if (outcome !== 'restart') return outcome;
+    }
+  } finally {
+    await io.syslog?.close();
   }
 }
 
 async function runOnce(argv: string[], io: CliIo): Promise<number | 'restart'> {
-  const logger = new Logger({ stderr: true, level: 'info', iso8601: false }, io.stderr);
+  const logger = new Logger({ stderr: true, level: 'info', iso8601: false }, io.stderr, undefined, io.syslog?.sink);
   try {
     return await steps(argv, io, logger);
   } catch (e) {
@@ -113,7 +121,7 @@ function loadConfigStep(argv: readonly string[], opts: CliOptions, io: CliIo, lo
   // Falco sets output buffering from -U alone, whatever buffered_outputs says.
   c.bufferedOutputs = !opts.unbuffered;
   loaded.tree = setAt(loaded.tree, 'buffered_outputs', c.bufferedOutputs ? 'true' : 'false');
-  logger.configure({ stderr: c.logStderr, level: c.logLevel, iso8601: c.timeFormatIso8601 });
+  logger.configure({ stderr: c.logStderr, level: c.logLevel, iso8601: c.timeFormatIso8601, syslog: c.logSyslog });
   if (c.usedLegacyRulesFileKey) {
     logger.warning("Using deprecated config key 'rules_file' (singular form). Please use new 'rules_files' config key (plural form).");
   }

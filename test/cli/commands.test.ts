@@ -516,3 +516,20 @@ describe.skipIf(!sharedAvailable)("Falco's shipped falco.yaml", () => {
     expect(r.stderr).toContain('Error: You must specify at least one rules file/directory via -r or a rules_file entry in falco.yaml');
   });
 });
+
+describe('log_syslog', () => {
+  it('sends log lines to syslog with their severity when log_syslog is set, whatever log_stderr says', async () => {
+    const sent: [number, string][] = [];
+    let closed = false;
+    const syslog = { sink: (sev: number, msg: string) => void sent.push([sev, msg]), close: async () => void (closed = true) };
+    const r = await run(['-o', 'log_syslog=true', '-o', 'log_stderr=false', '-V', GOOD], { syslog });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(sent).toContainEqual([6, `   ${GOOD} | schema validation: ok`]);
+    expect(sent.some(([, m]) => m.startsWith('Saker version: '))).toBe(true);
+    expect(closed).toBe(true);
+    const quiet: [number, string][] = [];
+    await run(['-o', 'log_syslog=false', '-V', GOOD], { syslog: { sink: (s, m) => void quiet.push([s, m]), close: async () => undefined } });
+    expect(quiet).toEqual([]);
+  });
+});
