@@ -714,20 +714,28 @@ export function fdDirectory(ev: usize): bool {
 function fdDirectoryOf(ev: usize): bool {
   if (!hasFd(ev) || !isFileLike(B.evFdType(ev)) || !fdName(ev)) return false;
   if (B.evFdType(ev) == A.FD_TYPE_DIRECTORY) return true;
-  let i = <i32>sl - 1;
-  while (i >= 0 && load<u8>(sp + i) != 0x2f) i--;
-  if (i < 0) return false;
-  // "/x" -> "/"
-  return setStr(sp, i == 0 ? 1 : <u32>i);
+  const i = lastSlash();
+  // libs: no slash or only a leading one reads "/"; a trailing slash keeps the whole name
+  if (i <= 0) return setStr(ROOT_DIR, 1);
+  if (<u32>i < sl - 1) return setStr(sp, <u32>i);
+  return true;
 }
 
-/** fd.filename: the part after the last '/' of a file's name. */
-export function fdFilename(ev: usize): bool {
-  if (!hasFd(ev) || B.evFdType(ev) != A.FD_TYPE_FILE || !fdName(ev)) return false;
+const ROOT_DIR: usize = memory.data<u8>([0x2f]);
+
+@inline function lastSlash(): i32 {
   let i = <i32>sl - 1;
   while (i >= 0 && load<u8>(sp + i) != 0x2f) i--;
-  if (i < 0) return true;
-  return setStr(sp + <u32>(i + 1), sl - <u32>(i + 1));
+  return i;
+}
+
+/** fd.filename: the part after the last '/' of a file's name ("/" without a slash, the whole name after a trailing one). */
+export function fdFilename(ev: usize): bool {
+  if (!hasFd(ev) || B.evFdType(ev) != A.FD_TYPE_FILE || !fdName(ev)) return false;
+  const i = lastSlash();
+  if (i < 0) return setStr(ROOT_DIR, 1);
+  if (<u32>i < sl - 1) return setStr(sp + <u32>(i + 1), sl - <u32>(i + 1));
+  return true;
 }
 
 export function fdL4proto(ev: usize): bool {
