@@ -21,7 +21,7 @@ fi
 
 # Rebuild the BPF object and skeleton when a kernel-side source is newer.
 obj="$out/capture.bpf.o"
-if [ ! -s "$obj" ] || [ capture.bpf.c -nt "$obj" ] || [ capture.h -nt "$obj" ] || [ event_ids.h -nt "$obj" ]; then
+if [ ! -s "$obj" ] || [ capture.bpf.c -nt "$obj" ] || [ capture.h -nt "$obj" ] || [ event_ids.h -nt "$obj" ] || [ compat.bpf.h -nt "$obj" ]; then
   clang -target bpf -D__TARGET_ARCH_x86 -g -O2 -Wall -Wno-unused-function \
     -I"$out" -I. -c capture.bpf.c -o "$obj.tmp"
   mv "$obj.tmp" "$obj"

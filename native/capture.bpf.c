@@ -10,6 +10,7 @@
 #include <bpf/bpf_core_read.h>
 #include "capture.h"
 #include "event_ids.h"
+#include "compat.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -327,6 +328,8 @@ static __always_inline void fill_task(struct ctxb *c, struct task_struct *task)
   bpf_probe_read_kernel(&t->cap_permitted, 8, &cred->cap_permitted);
   bpf_probe_read_kernel(&t->cap_inheritable, 8, &cred->cap_inheritable);
   t->start_ns = BPF_CORE_READ(task, start_boottime);
+  t->exe_ctime = 0;
+  t->exe_mtime = 0;
   BPF_CORE_READ_STR_INTO(&t->comm, task, comm);
   c->r->flags |= REC_HAS_TASK;
 }
@@ -535,6 +538,10 @@ static __always_inline int emit_exec(__u16 type, struct pt_regs *regs, long ret,
     put_user_bytes(&c, NULL, 0);
   }
   fill_task(&c, task);
+  if (ret == 0 && task->mm && task->mm->exe_file) {
+    struct saker_task *t = (struct saker_task *)(c.buf + OFF_TASK);
+    inode_times(task->mm->exe_file->f_inode, &t->exe_ctime, &t->exe_mtime);
+  }
   return submit(&c);
 }
 

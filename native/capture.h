@@ -70,6 +70,8 @@ struct saker_task {
   __u64 cap_permitted;
   __u64 cap_inheritable;
   __u64 start_ns;    /* CLOCK_BOOTTIME ns of the task's start */
+  __u64 exe_ctime;   /* exec records: the executable's inode times, epoch ns (0 = unknown) */
+  __u64 exe_mtime;
   char comm[16];
 };
 

@@ -121,8 +121,8 @@ void putThread(Out& o, const ThreadInfo& t, uint32_t table) {
   for (int32_t v : {t.tid, t.pid, t.ptid, t.vtid, t.vpid, t.sid, t.vpgid}) o.i32(v);
   for (uint32_t v : {t.uid, t.gid, t.tty}) o.u32(v);
   o.u64(uint64_t(t.loginuid));
-  o.u8(uint8_t((t.hasCaps ? 1 : 0) | (t.exeFromMemfd ? 2 : 0) | (t.lateScan ? 4 : 0) | (t.hasEnv ? 8 : 0)));
-  for (uint64_t v : {t.capEffective, t.capPermitted, t.capInheritable, t.startTs}) o.u64(v);
+  o.u8(uint8_t((t.hasCaps ? 1 : 0) | (t.exeFromMemfd ? 2 : 0) | (t.lateScan ? 4 : 0) | (t.hasEnv ? 8 : 0) | (t.hasExeTimes ? 16 : 0)));
+  for (uint64_t v : {t.capEffective, t.capPermitted, t.capInheritable, t.startTs, t.exeCtime, t.exeMtime}) o.u64(v);
   for (const std::string* s : {&t.comm, &t.exe, &t.exepath, &t.cwd, &t.containerId, &t.env}) o.str(*s);
   o.u32(uint32_t(t.args.size()));
   for (auto& a : t.args) o.str(a);
@@ -140,7 +140,9 @@ ThreadInfo getThread(In& in, uint32_t& table) {
   t.exeFromMemfd = bits & 2;
   t.lateScan = bits & 4;
   t.hasEnv = bits & 8;
+  t.hasExeTimes = bits & 16;
   t.capEffective = in.u64(); t.capPermitted = in.u64(); t.capInheritable = in.u64(); t.startTs = in.u64();
+  t.exeCtime = in.u64(); t.exeMtime = in.u64();
   t.comm = in.str(); t.exe = in.str(); t.exepath = in.str(); t.cwd = in.str(); t.containerId = in.str();
   t.env = in.str();
   uint32_t n = in.count(4);
@@ -274,7 +276,7 @@ void parseState(const std::string& payload, uint64_t base, State& state) {
   std::vector<std::shared_ptr<FdTable>> tables;
   uint32_t nt = in.count(4);
   for (uint32_t i = 0; i < nt; i++) tables.push_back(getTable(in));
-  uint32_t n = in.count(64);
+  uint32_t n = in.count(80);
   for (uint32_t i = 0; i < n; i++) {
     uint64_t at = in.where();
     uint32_t table = 0;

@@ -457,6 +457,9 @@ void Consumer::decode(const saker_rec* r, size_t size) {
         }
         t->containerId = containerIdFromCgroup(s[2]);
         applyTask(*t);
+        t->hasExeTimes = task && task->exe_ctime != 0;
+        t->exeCtime = task ? task->exe_ctime : 0;
+        t->exeMtime = task ? task->exe_mtime : 0;
         // Close-on-exec descriptors are gone.
         for (auto it = fds.begin(); it != fds.end();) {
           if (it->second.openFlags & PPM_O_CLOEXEC) it = fds.erase(it);

@@ -175,6 +175,12 @@ bool scanTask(int32_t pid, int32_t tid, uint64_t bootEpoch, ThreadInfo& t) {
   t.hasEnv = readFile(procBase + "/environ", t.env);
   if (!t.env.empty() && t.env.back() != '\0') t.env += '\0';
   t.exepath = readLink(procBase + "/exe");
+  struct stat exeSt;
+  if (::stat((procBase + "/exe").c_str(), &exeSt) == 0) {
+    t.hasExeTimes = true;
+    t.exeCtime = uint64_t(exeSt.st_ctim.tv_sec) * 1000000000 + exeSt.st_ctim.tv_nsec;
+    t.exeMtime = uint64_t(exeSt.st_mtim.tv_sec) * 1000000000 + exeSt.st_mtim.tv_nsec;
+  }
   t.exeFromMemfd = t.exepath.rfind("/memfd:", 0) == 0;
   t.cwd = readLink(base + "/cwd");
   if (!t.cwd.empty() && t.cwd.back() != '/') t.cwd += '/';

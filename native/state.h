@@ -47,6 +47,8 @@ struct ThreadInfo {
   std::string env;                   // NAME=value entries, each followed by a NUL (may be cut at 4 KiB)
   bool hasEnv = false;
   bool exeFromMemfd = false;
+  bool hasExeTimes = false;
+  uint64_t exeCtime = 0, exeMtime = 0;  // the executable's inode times, epoch ns
   bool lateScan = false;             // read from /proc because an event came before its fork record
   uint64_t version = 0;              // bumped on every change, so batches snapshot the right view
   std::shared_ptr<FdTable> fds;      // shared by threads of a process (CLONE_FILES)

@@ -1,6 +1,6 @@
 // More real actions the upstream rules look for, checked in the enriched events.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, rmSync } from 'node:fs';
+import { copyFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { describe, expect, test } from 'vitest';
 import { eventTypeId } from '../../host/engine/event-types.js';
@@ -112,6 +112,10 @@ describe.skipIf(!bpfAvailable)('real actions on the real kernel', () => {
       });
       const hits = findEvents(c, 'execve', (f) => f.proc.exepath === bin);
       expect(hits.length).toBe(1);
+      // proc.exe_ino.ctime/mtime: the executable's inode times, as stat shows them.
+      const st = statSync(bin, { bigint: true });
+      expect(hits[0]!.proc.exeInoMtime).toBe(st.mtimeNs);
+      expect(hits[0]!.proc.exeInoCtime).toBe(st.ctimeNs);
       expect(hits[0]!.proc.args).toBe('one');
       expect(ancestors(hits[0]!.batch, hits[0]!.proc)[0]?.name).toBe('sh');
     } finally {

@@ -1,0 +1,37 @@
+/* Kernel-version differences, in one place (CO-RE: the field that exists on the running kernel is
+ * used). Each flavour names the kernel change that introduced it. */
+#ifndef SAKER_COMPAT_BPF_H
+#define SAKER_COMPAT_BPF_H
+
+#include <bpf/bpf_core_read.h>
+
+/* Linux 6.6 turned inode->i_ctime into __i_ctime (accessors only). */
+struct inode___v66 {
+  struct timespec64 __i_ctime;
+  struct timespec64 i_mtime;
+} __attribute__((preserve_access_index));
+
+/* Before 6.6: plain timespec64 fields. */
+struct inode___v65 {
+  struct timespec64 i_ctime;
+  struct timespec64 i_mtime;
+} __attribute__((preserve_access_index));
+
+/* ctime and mtime of an inode in ns since the epoch. Linux 6.11 split them into _sec/_nsec. */
+static __always_inline void inode_times(struct inode *ino, __u64 *ctime, __u64 *mtime)
+{
+  if (bpf_core_field_exists(struct inode, i_ctime_sec)) {
+    *ctime = BPF_CORE_READ(ino, i_ctime_sec) * 1000000000ull + BPF_CORE_READ(ino, i_ctime_nsec);
+    *mtime = BPF_CORE_READ(ino, i_mtime_sec) * 1000000000ull + BPF_CORE_READ(ino, i_mtime_nsec);
+  } else if (bpf_core_field_exists(struct inode___v66, __i_ctime)) {
+    struct inode___v66 *o = (void *)ino;
+    *ctime = BPF_CORE_READ(o, __i_ctime.tv_sec) * 1000000000ull + BPF_CORE_READ(o, __i_ctime.tv_nsec);
+    *mtime = BPF_CORE_READ(o, i_mtime.tv_sec) * 1000000000ull + BPF_CORE_READ(o, i_mtime.tv_nsec);
+  } else {
+    struct inode___v65 *o = (void *)ino;
+    *ctime = BPF_CORE_READ(o, i_ctime.tv_sec) * 1000000000ull + BPF_CORE_READ(o, i_ctime.tv_nsec);
+    *mtime = BPF_CORE_READ(o, i_mtime.tv_sec) * 1000000000ull + BPF_CORE_READ(o, i_mtime.tv_nsec);
+  }
+}
+
+#endif
