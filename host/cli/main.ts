@@ -8,6 +8,7 @@ import { ConfigError, setAt } from '../config/tree.js';
 import { ConfigReadError, loadConfig, type LoadedConfig } from '../config/load.js';
 import { runCommand } from './commands/run.js';
 import { ruleSetFrom } from '../daemon/rule-set.js';
+import type { ScapStats } from '../daemon/event-drops.js';
 import { loadRuleSetOffThread } from '../reload/load-off-thread.js';
 import type { DeliveryDeps } from '../../outputs/index.js';
 import { listFields, isKnownSource } from './commands/list-fields.js';
@@ -32,6 +33,8 @@ export interface CliIo {
   signals?: NodeJS.EventEmitter;
   /** Batches to evaluate (tests; later the capture module). None = nodriver. */
   events?: AsyncIterable<Uint8Array>;
+  /** The capture's cumulative counters (syscall_event_drops, metrics), with `events`. */
+  captureStats?: () => ScapStats;
   /** Outputs' hooks (tests: stdout descriptor, syslog socket, time zone). */
   deliveryDeps?: Partial<DeliveryDeps>;
   /** Where `log_syslog` lines go; none = not sent. */
@@ -250,6 +253,7 @@ async function steps(argv: string[], io: CliIo, logger: Logger): Promise<number 
     env: io.env,
     ...(io.signals ? { signals: io.signals } : {}),
     ...(io.events ? { events: io.events } : {}),
+    ...(io.captureStats ? { captureStats: io.captureStats } : {}),
     ...(io.deliveryDeps ? { deliveryDeps: io.deliveryDeps } : {}),
   });
   return ran.exitCode;

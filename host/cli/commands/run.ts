@@ -5,6 +5,7 @@
 import { compileEngine } from '../../engine/engine.js';
 import { runDaemon, type DaemonResult } from '../../daemon/daemon.js';
 import type { DaemonRuleSet } from '../../daemon/rule-set.js';
+import type { ScapStats } from '../../daemon/event-drops.js';
 import type { DeliveryDeps } from '../../../outputs/index.js';
 import type { Logger } from '../logger.js';
 
@@ -20,6 +21,7 @@ export interface RunOptions {
   signals?: NodeJS.EventEmitter;
   /** Batches from a capture source; none = nodriver. */
   events?: AsyncIterable<Uint8Array>;
+  captureStats?: () => ScapStats;
   deliveryDeps?: Partial<DeliveryDeps>;
 }
 
@@ -56,6 +58,7 @@ export function runCommand(opts: RunOptions): Promise<DaemonResult> {
     env: opts.env,
     ...(opts.signals ? { signals: opts.signals } : {}),
     ...(opts.events ? { events: opts.events } : {}),
+    ...(opts.captureStats ? { captureStats: opts.captureStats } : {}),
     ...(opts.deliveryDeps ? { deliveryDeps: opts.deliveryDeps } : {}),
   });
 }
