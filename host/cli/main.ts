@@ -35,6 +35,8 @@ export interface CliIo {
   events?: AsyncIterable<Uint8Array>;
   /** The capture's cumulative counters (syscall_event_drops, metrics), with `events`. */
   captureStats?: () => ScapStats;
+  /** The capture's syscall map update: the event types the running rules need. */
+  applyEventTypes?: (types: { all: boolean; names: string[] }) => void;
   /** Outputs' hooks (tests: stdout descriptor, syslog socket, time zone). */
   deliveryDeps?: Partial<DeliveryDeps>;
   /** Where `log_syslog` lines go; none = not sent. */
@@ -254,6 +256,7 @@ async function steps(argv: string[], io: CliIo, logger: Logger): Promise<number 
     ...(io.signals ? { signals: io.signals } : {}),
     ...(io.events ? { events: io.events } : {}),
     ...(io.captureStats ? { captureStats: io.captureStats } : {}),
+    ...(io.applyEventTypes ? { applyEventTypes: io.applyEventTypes } : {}),
     ...(io.deliveryDeps ? { deliveryDeps: io.deliveryDeps } : {}),
   });
   return ran.exitCode;

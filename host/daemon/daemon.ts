@@ -19,7 +19,7 @@ import { priorityLevel } from '../rules/index.js';
 import { alertFor, batchEventCount, lastEventTimeNs } from './alerts.js';
 import { MetricsSnapshotter } from './metrics-snapshot.js';
 import { SyscallDropMonitor, type ScapStats } from './event-drops.js';
-import { sha256File, type DaemonRuleSet } from './rule-set.js';
+import { interestingEventTypes, sha256File, type DaemonRuleSet } from './rule-set.js';
 
 /** Compiles a generation for evaluation (the Wasm engine; tests may pass their own). */
 export type EngineCompiler = (set: DaemonRuleSet) => Promise<CompiledEngine>;
@@ -47,6 +47,8 @@ export interface DaemonOptions {
   reloadDebounceMs?: number;
   /** Engine name for /metrics. */
   engineName: string;
+  /** Told the event types each generation needs (at start and when a reload is applied), for the kernel's syscall map. */
+  applyEventTypes?: (types: { all: boolean; names: string[] }) => void;
   enabledSources: readonly string[];
 }
 
@@ -128,6 +130,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonResult> {
     };
 
     let generation = opts.initial;
+    opts.applyEventTypes?.(interestingEventTypes(generation));
     let { delivery, config: deliveryConfig } = await buildDelivery(generation);
     let engine: CompiledEngine | undefined = opts.events ? await opts.compile(generation) : undefined;
     let pending: { engine: CompiledEngine | undefined; set: DaemonRuleSet } | undefined;
@@ -146,6 +149,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonResult> {
       const nextDelivery = readDeliveryConfig(next.set.loaded.tree, env);
       const webserverChanged = JSON.stringify(next.set.loaded.config.webserver) !== JSON.stringify(generation.loaded.config.webserver);
       generation = next.set;
+      opts.applyEventTypes?.(interestingEventTypes(generation));
       if (webserverChanged) {
         await webserver?.stop();
         try {

@@ -74,3 +74,20 @@ export function sha256File(path: string): string {
     return '';
   }
 }
+
+/**
+ * The event types a generation needs from the kernel, for the capture's syscall map: every
+ * enabled rule's types, with `base_syscalls.custom_set` added (`!name` removes one), or `all`
+ * when a rule is not restricted to types or `base_syscalls.all` is set. The state-keeping
+ * syscalls `base_syscalls.repair` asks for are the capture module's to add.
+ */
+export function interestingEventTypes(set: DaemonRuleSet): { all: boolean; names: string[] } {
+  const base = set.loaded.config.baseSyscalls;
+  const enabled = new Set(set.enabledRuleIds);
+  const rules = set.ruleset.rules.filter((r) => enabled.has(r.id));
+  if (base.all || rules.some((r) => r.eventTypes.all)) return { all: true, names: [] };
+  const names = new Set(rules.flatMap((r) => r.eventTypes.names));
+  for (const entry of base.customSet) if (!entry.startsWith('!')) names.add(entry);
+  for (const entry of base.customSet) if (entry.startsWith('!')) names.delete(entry.slice(1));
+  return { all: false, names: [...names].sort() };
+}

@@ -22,6 +22,7 @@ export interface RunOptions {
   /** Batches from a capture source; none = nodriver. */
   events?: AsyncIterable<Uint8Array>;
   captureStats?: () => ScapStats;
+  applyEventTypes?: (types: { all: boolean; names: string[] }) => void;
   deliveryDeps?: Partial<DeliveryDeps>;
 }
 
@@ -59,6 +60,7 @@ export function runCommand(opts: RunOptions): Promise<DaemonResult> {
     ...(opts.signals ? { signals: opts.signals } : {}),
     ...(opts.events ? { events: opts.events } : {}),
     ...(opts.captureStats ? { captureStats: opts.captureStats } : {}),
+    ...(opts.applyEventTypes ? { applyEventTypes: opts.applyEventTypes } : {}),
     ...(opts.deliveryDeps ? { deliveryDeps: opts.deliveryDeps } : {}),
   });
 }
