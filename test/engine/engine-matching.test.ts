@@ -1,7 +1,7 @@
-// Falco's evaluation order and rule_matching: rules with a known event-type set run only for those
-// types (dispatch), before the rules that run for every type; `first` stops at the first match in
-// that order, `all` reports every match in it. Disabled rules and rules outside enabledRuleIds
-// never run.
+// Falco's evaluation order and rule_matching (evttype_index_ruleset): rules with a known event-type
+// set run only for those types (dispatch), by rule id; the rules that run for every type run after
+// them and only when none of them matched. `first` stops at the first match; `all` reports every
+// match of the group that matched. Disabled rules and rules outside enabledRuleIds never run.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { encodeBatch } from '../../host/engine/batch-encoder.js';
 import { compileEngine } from '../../host/engine/engine.js';
@@ -17,6 +17,7 @@ const RULES = rulesYaml({
   open_bash: 'evt.type in (open, openat) and proc.name = bash',
   exec_bash: 'evt.type = execve and proc.name = bash',
   open_bash_etc: 'evt.type = openat and fd.name startswith /etc',
+  any_cat: 'proc.name = cat',
 });
 
 describe('rule_matching', () => {
@@ -26,11 +27,12 @@ describe('rule_matching', () => {
     [all, first] = await Promise.all([engineFor(RULES, 'all'), engineFor(RULES, 'first')]);
   });
 
-  it('all: typed rules by id, then the rules for every type', () => {
-    expect(matchNames(all, [openat(bash, '/etc/passwd')])[0]).toEqual(['open_bash', 'open_bash_etc', 'any_bash']);
-    expect(matchNames(all, [execve(bash)])[0]).toEqual(['exec_bash', 'any_bash']);
+  it('all: every matching typed rule by id; the rules for every type only when none matched', () => {
+    expect(matchNames(all, [openat(bash, '/etc/passwd')])[0]).toEqual(['open_bash', 'open_bash_etc']);
+    expect(matchNames(all, [execve(bash)])[0]).toEqual(['exec_bash']);
     expect(matchNames(all, [openat(cat, '/etc/passwd')])[0]).toEqual(['open_bash_etc']);
-    expect(matchNames(all, [openat(cat, '/tmp/x')])[0]).toEqual([]);
+    expect(matchNames(all, [openat(cat, '/tmp/x')])[0]).toEqual(['any_cat']);
+    expect(matchNames(all, [{ type: 'close', proc: bash, res: 0, args: { fd: 3 } }])[0]).toEqual(['any_bash']);
   });
 
   it('first: the first match in Falco\'s order, so a typed rule wins over a lower-id untyped one', () => {
@@ -43,6 +45,7 @@ describe('rule_matching', () => {
   it('match pairs carry the event index and rule id for every event of a batch', () => {
     const events = [execve(cat), openat(bash, '/tmp/a'), execve(bash)];
     expect(first.evaluate(encodeBatch(events))).toEqual([
+      { event: 0, rule: 4 },
       { event: 1, rule: 1 },
       { event: 2, rule: 2 },
     ]);

@@ -221,7 +221,8 @@ const CASES: Case[] = [
 describe('operators, modifiers and transformers in the compiled engine', () => {
   let engine: CompiledEngine;
   beforeAll(async () => {
-    engine = await engineFor(rulesYaml(Object.fromEntries(CASES.map(([n, c]) => [n, c]))));
+    // every case rule runs for every event type, so that matching case rules cannot shadow others
+    engine = await engineFor(rulesYaml(Object.fromEntries(CASES.map(([n, c]) => [n, c]))), 'all', true);
   });
 
   it('compiles every case rule', () => {

@@ -1,8 +1,9 @@
 // Resolved rules -> AssemblyScript source. Each distinct comparison becomes one small check
 // function (macros repeat the same checks across rules, so they are shared), each rule a boolean
 // expression over checks, and evaluation a switch on the event type that runs only the rules whose
-// inferred event-type set holds the type, in Falco's order: rules with known types first, then
-// rules that run for every type, each group by rule id (Falco's evttype_index_ruleset).
+// inferred event-type set holds the type, in Falco's order (evttype_index_ruleset): rules with
+// known types first, by rule id; the rules that run for every type only when none of those
+// matched (with `all` too).
 import type { BinaryCheckExpr, Expr, FieldExpr, TransformerExpr, ValueExpr } from '../../condition/ast.js';
 import { valueToBytes } from '../../condition/bytes.js';
 import { defaultRegistry } from '../../fields/registry.js';
@@ -655,10 +656,15 @@ class Generator {
     const checkFns = this.checkFunctions();
     const dictCode = this.dictCode();
     const first = this.mode === 'first';
+    // Falco: `first` returns at the first match; `all` collects every match of the group, and
+    // the rules for every event type run only when no type-specific rule matched.
     const runList = (ids: number[]): string =>
-      ids.sort((a, b) => a - b).map((id) => `  if (${ruleCalls.get(id) ?? `r${id}(ev)`}) { emit(i, ${id});${first ? ' return true;' : ''} }`).join('\n');
-    const typeFns = [...byType.entries()].sort((a, b) => a[0] - b[0]).map(([t, ids]) =>
-      `function t${t}(ev: usize, i: u32): bool {\n${runList(ids)}\n  return false;\n}`);
+      ids.sort((a, b) => a - b).map((id) => `  if (${ruleCalls.get(id) ?? `r${id}(ev)`}) { emit(i, ${id});${first ? ' return true;' : ' any = true;'} }`).join('\n');
+    const group = (name: string, ids: number[]): string =>
+      first
+        ? `function ${name}(ev: usize, i: u32): bool {\n${runList(ids)}\n  return false;\n}`
+        : `function ${name}(ev: usize, i: u32): bool {\n  let any = false;\n${runList(ids)}\n  return any;\n}`;
+    const typeFns = [...byType.entries()].sort((a, b) => a[0] - b[0]).map(([t, ids]) => group(`t${t}`, ids));
     const typeNames = EVENT_TYPES.map((t) => {
       const [l, n] = this.literal(Buffer.from(t.name));
       return `F.registerTypeName(${t.id}, ${l}, ${n});`;
@@ -721,7 +727,7 @@ class Generator {
       '  matchCount++;',
       '}',
       ...typeFns,
-      `function untyped(ev: usize, i: u32): bool {\n${runList(untyped)}\n  return false;\n}`,
+      group('untyped', untyped),
       '',
       'let batchPtr: usize = 0;',
       'let batchCap: u32 = 0;',
@@ -757,7 +763,7 @@ class Generator {
       dispatch,
       '      default: break;',
       '    }',
-      first ? '    if (!matched) untyped(ev, i);' : '    untyped(ev, i);',
+      '    if (!matched) untyped(ev, i);',
       '  }',
       '  return matchCount;',
       '}',

@@ -16,13 +16,19 @@ export function rulesetFromYaml(yaml: string, name = 'test_rules.yaml'): RuleSet
 
 const engines = new Map<string, Promise<CompiledEngine>>();
 
-export function engineFor(yaml: string, ruleMatching: RuleMatching = 'all'): Promise<CompiledEngine> {
-  const key = `${ruleMatching}\n${yaml}`;
+/**
+ * `everyType`: every rule runs for every event type, so that rules of a case table do not shadow
+ * each other (Falco runs the rules for every type only when no type-specific rule matched).
+ */
+export function engineFor(yaml: string, ruleMatching: RuleMatching = 'all', everyType = false): Promise<CompiledEngine> {
+  const key = `${ruleMatching}\n${everyType}\n${yaml}`;
   let e = engines.get(key);
   if (e === undefined) {
+    const ruleset = rulesetFromYaml(yaml);
+    if (everyType) for (const r of ruleset.rules) r.eventTypes = { all: true, names: [] };
     // -O0 only: the suites check semantics, which do not depend on the optimisation level
     // (engine-compile.test.ts compares the tiers)
-    e = compileEngine(rulesetFromYaml(yaml), { ruleMatching, optimize: 'fast' });
+    e = compileEngine(ruleset, { ruleMatching, optimize: 'fast' });
     engines.set(key, e);
   }
   return e;
