@@ -9,6 +9,7 @@ import { ConfigReadError, loadConfig, type LoadedConfig } from '../config/load.j
 import { runCommand } from './commands/run.js';
 import { ruleSetFrom } from '../daemon/rule-set.js';
 import type { ScapStats } from '../daemon/event-drops.js';
+import { ReplayFileError } from '../daemon/replay-source.js';
 import { loadRuleSetOffThread } from '../reload/load-off-thread.js';
 import type { DeliveryDeps } from '../../outputs/index.js';
 import { listFields, isKnownSource } from './commands/list-fields.js';
@@ -93,7 +94,7 @@ async function runOnce(argv: string[], io: CliIo): Promise<number | 'restart'> {
   try {
     return await steps(argv, io, logger);
   } catch (e) {
-    if (e instanceof Fatal || e instanceof OptionsError || e instanceof ConfigError || e instanceof RulesStageError) {
+    if (e instanceof Fatal || e instanceof OptionsError || e instanceof ConfigError || e instanceof RulesStageError || e instanceof ReplayFileError) {
       io.stderr(`Error: ${e.message}\n`);
       return 1;
     }

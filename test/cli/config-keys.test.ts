@@ -235,7 +235,8 @@ describe('a config with every key set', () => {
     const dir = tmp();
     const signals = new EventEmitter();
     const err: string[] = [];
-    const done = main(['-c', everyKeyConfig(dir), '-o', 'metrics.interval=200ms', '-o', 'log_level=info'], {
+    // The recording named by engine.replay.capture_file does not exist; run without a source.
+    const done = main(['-c', everyKeyConfig(dir), '-o', 'metrics.interval=200ms', '-o', 'log_level=info', '-o', 'engine.kind=nodriver'], {
       stdout: () => undefined,
       stderr: (t) => void err.push(t),
       defaultConfigPath: '/nonexistent',

@@ -1,17 +1,18 @@
 // `npm run package`: the single executable runs with no Node, no npm and an empty PATH, from any
 // folder: `--version`, and `-V` on a rules file (which loads the bundled config and rules code).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ENGINE_VERSION, SAKER_VERSION } from '../../host/version.js';
+import { RECORDING_ALERTS_UTC, RECORDING_RULES, writeRecording } from '../daemon/recording.js';
 
 const ROOT = resolve(__dirname, '..', '..');
 const EXE = join(ROOT, 'build', 'sea', 'saker');
 
 describe('single executable (Node SEA)', () => {
-  it('builds, then runs --version and -V from a temp dir with an empty PATH', () => {
+  it('builds, then runs --version, -V and a replay through the engine from a temp dir with an empty PATH', () => {
     // npm puts node_modules/.bin (Node 24) first on PATH; do the same without npm.
     execFileSync(join(ROOT, 'node_modules', '.bin', 'node'), [join(ROOT, 'packaging', 'build-sea.mjs')], {
       cwd: ROOT,
@@ -43,5 +44,18 @@ describe('single executable (Node SEA)', () => {
     const dry = run(['--dry-run']);
     expect(dry.stderr).not.toContain('Error');
     expect(dry.status).toBe(0);
+
+    // The rule engine works inside the executable: asc compiles in its worker thread from the
+    // unpacked runtime, and a recording replays to Falco's alert lines (TZ=UTC for the clock).
+    writeFileSync(join(dir, 'shadow.yaml'), RECORDING_RULES);
+    writeRecording(join(dir, 'rec.sakb'));
+    const replay = spawnSync(EXE, ['-r', 'shadow.yaml', '-o', 'engine.kind=replay', '-o', 'engine.replay.capture_file=rec.sakb'], {
+      cwd: dir,
+      env: { ...env, TZ: 'UTC' },
+      encoding: 'utf8',
+    });
+    expect(replay.stderr).not.toContain('Error');
+    expect(replay.status).toBe(0);
+    expect(replay.stdout).toBe(RECORDING_ALERTS_UTC);
   }, 300_000);
 });

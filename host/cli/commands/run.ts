@@ -8,6 +8,7 @@ import type { DaemonRuleSet } from '../../daemon/rule-set.js';
 import type { ScapStats } from '../../daemon/event-drops.js';
 import type { DeliveryDeps } from '../../../outputs/index.js';
 import type { Logger } from '../logger.js';
+import { batchFileSource } from '../../daemon/replay-source.js';
 
 export interface RunOptions {
   initial: DaemonRuleSet;
@@ -32,7 +33,11 @@ export function runCommand(opts: RunOptions): Promise<DaemonResult> {
   logger.info('Loaded event sources: syscall');
   logger.info(`Enabled event sources: ${opts.enabledSources.join(', ')}`);
   let engineName: string = config.engineKind;
-  if (opts.events) {
+  let events = opts.events;
+  if (!events && config.engineKind === 'replay') {
+    events = batchFileSource(config.replayCaptureFile);
+    for (const src of opts.enabledSources) logger.info(`Opening '${src}' source with the recording ${config.replayCaptureFile}`);
+  } else if (events) {
     for (const src of opts.enabledSources) logger.info(`Opening '${src}' source with the batch source`);
   } else {
     engineName = 'nodriver';
@@ -58,7 +63,7 @@ export function runCommand(opts: RunOptions): Promise<DaemonResult> {
     pidFile: opts.pidFile,
     env: opts.env,
     ...(opts.signals ? { signals: opts.signals } : {}),
-    ...(opts.events ? { events: opts.events } : {}),
+    ...(events ? { events } : {}),
     ...(opts.captureStats ? { captureStats: opts.captureStats } : {}),
     ...(opts.applyEventTypes ? { applyEventTypes: opts.applyEventTypes } : {}),
     ...(opts.deliveryDeps ? { deliveryDeps: opts.deliveryDeps } : {}),
