@@ -437,6 +437,8 @@ SYSCALL_EXIT(openat2) { return emit_open(SAKER_EVT_OPENAT2, regs, ret, 1); }
 SYSCALL_EXIT(creat) { return emit_open(SAKER_EVT_CREAT, regs, ret, 0); }
 
 /* Sockets: the kernel's view of the endpoints after the call, plus the caller's sockaddr. */
+#define SNAPLEN 80 /* bytes of send/recv data carried (evt.buffer), Falco's default snaplen */
+
 static __always_inline int emit_sock(__u16 type, struct pt_regs *regs, long ret, int fd_from_ret, int addr_arg)
 {
   struct ctxb c;
@@ -449,6 +451,11 @@ static __always_inline int emit_sock(__u16 type, struct pt_regs *regs, long ret,
   long fd = fd_from_ret ? ret : (long)args[0];
   if (fd >= 0)
     fill_sock(&c, fd);
+  if (type == SAKER_EVT_SENDTO || type == SAKER_EVT_RECVFROM) {
+    /* The data (buf is argument 1), as much as was transferred, up to the snaplen. */
+    __u32 n = ret > 0 ? (ret > SNAPLEN ? SNAPLEN : ret) : 0;
+    put_user_bytes(&c, (const void *)args[1], n);
+  }
   if (addr_arg >= 0) {
     __u32 len = args[(addr_arg + 1) & 7];
     if (len > 128)

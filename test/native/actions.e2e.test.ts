@@ -224,4 +224,27 @@ describe.skipIf(!bpfAvailable)('real actions on the real kernel', () => {
     expect(exits.length).toBe(1);
     expect(exits[0]!.event.args.reaper_tid).toBe(BigInt(reaper));
   });
+
+  test('sendto/recvfrom carry the data (evt.buffer, up to 80 bytes) and the socket', async () => {
+    const py = [
+      'import socket',
+      'r = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); r.bind(("127.0.0.1", 0))',
+      's = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)',
+      'payload = bytes.fromhex("cafebabe") + b"x" * 100',
+      's.sendto(payload, r.getsockname())',
+      'r.recvfrom(4096)',
+    ].join('\n');
+    const c = await captureDuring({ eventTypes: ids('sendto', 'recvfrom') }, () => {
+      spawnSync('/usr/bin/python3', ['-c', py], { stdio: 'ignore' });
+    });
+    const expected = Buffer.concat([Buffer.from('cafebabe', 'hex'), Buffer.alloc(76, 'x')]);
+    const sent = findEvents(c, 'sendto', (f) => f.proc.name?.startsWith('python') === true);
+    const got = findEvents(c, 'recvfrom', (f) => f.proc.name?.startsWith('python') === true);
+    expect(sent.length).toBe(1);
+    expect(got.length).toBe(1);
+    expect(sent[0]!.event.res).toBe(104n);
+    expect(Buffer.from(sent[0]!.event.args.data as Uint8Array)).toEqual(expected);
+    expect(Buffer.from(got[0]!.event.args.data as Uint8Array)).toEqual(expected);
+    expect(got[0]!.event.args.size).toBe(4096n);
+  });
 });
