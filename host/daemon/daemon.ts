@@ -131,8 +131,9 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonResult> {
 
     let generation = opts.initial;
     opts.applyEventTypes?.(interestingEventTypes(generation));
-    let { delivery, config: deliveryConfig } = await buildDelivery(generation);
+    // Compiled before the outputs start, so a compile failure leaves nothing running.
     let engine: CompiledEngine | undefined = opts.events ? await opts.compile(generation) : undefined;
+    let { delivery, config: deliveryConfig } = await buildDelivery(generation);
     let pending: { engine: CompiledEngine | undefined; set: DaemonRuleSet } | undefined;
     const matchCounts = new Map<string, number>();
     const result: DaemonResult = { batches: 0, alerts: 0, reloadsApplied: 0, reloadsRejected: 0, exitCode: 0, events: 0, snapshots: 0 };
@@ -200,7 +201,14 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonResult> {
       logger.info(`Starting health webserver with threadiness 1, listening on ${ws.listenAddress}:${server.port}`);
       return server;
     };
-    let webserver = await startWebserver();
+    let webserver: Webserver | undefined;
+    try {
+      webserver = await startWebserver();
+    } catch (e) {
+      // Nothing may keep the process alive after a failed start (program outputs, open files).
+      await delivery.pipeline.drain(0);
+      throw e;
+    }
 
     const reloader = new HotReloader<DaemonRuleSet, CompiledEngine | undefined>({
       load: async () => {

@@ -46,3 +46,23 @@ webserver: {enabled: true, listen_address: 127.0.0.1, listen_port: 0, k8s_health
     expect(await done).toBe(0);
   }, 30_000);
 });
+
+describe('a webserver that cannot start', () => {
+  it('fails the start with the webserver named (outputs already started are drained)', async () => {
+    const { createServer } = await import('node:net');
+    const taken = createServer();
+    await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+    const port = (taken.address() as { port: number }).port;
+    const dir = mkdtempSync(join(tmpdir(), 'saker-wsf-'));
+    const err: string[] = [];
+    const code = await main(
+      ['-r', resolve(__dirname, '..', 'cli', 'fixtures', 'good_rules.yaml'), '-o', 'engine.kind=nodriver', '-o', 'webserver.enabled=true',
+        '-o', 'webserver.listen_address=127.0.0.1', '-o', `webserver.listen_port=${port}`,
+        '-o', 'program_output.enabled=true', '-o', `program_output.program=cat > ${join(dir, 'p.txt')}`, '-o', 'program_output.keep_alive=true'],
+      { stdout: () => undefined, stderr: (t) => void err.push(t), defaultConfigPath: '/nonexistent', env: {} },
+    );
+    taken.close();
+    expect(code).toBe(1);
+    expect(err.join('')).toMatch(/Runtime error: Could not create embedded webserver: .*EADDRINUSE/);
+  }, 30_000);
+});
