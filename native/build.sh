@@ -29,14 +29,21 @@ if [ ! -s "$obj" ] || [ capture.bpf.c -nt "$obj" ] || [ capture.h -nt "$obj" ] |
   mv "$out/capture.skel.h.tmp" "$out/capture.skel.h"
 fi
 
-# node-gyp: the project's own if installed, else the one bundled with npm. Headers come from
+# node-gyp: the project's own if installed, else the one bundled with the system's npm (found from
+# the npm executable, since node_modules/.bin may put another node first on PATH). Headers come from
 # /usr (Debian's nodejs), nothing is downloaded; the Node-API build runs on every Node version.
 gyp=""
-if [ -f ../node_modules/node-gyp/bin/node-gyp.js ]; then
-  gyp=../node_modules/node-gyp/bin/node-gyp.js
-else
-  npm_root=$(npm root -g)
-  gyp="$npm_root/npm/node_modules/node-gyp/bin/node-gyp.js"
+npm_cli=$(readlink -f "$(command -v npm 2>/dev/null || echo /usr/bin/npm)" 2>/dev/null || true)
+for candidate in \
+  ../node_modules/node-gyp/bin/node-gyp.js \
+  "$(dirname "$npm_cli")/../node_modules/node-gyp/bin/node-gyp.js" \
+  /usr/lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js \
+  /usr/share/nodejs/node-gyp/bin/node-gyp.js; do
+  if [ -f "$candidate" ]; then gyp=$candidate; break; fi
+done
+if [ -z "$gyp" ]; then
+  echo "native: node-gyp not found (looked in node_modules and next to npm)" >&2
+  exit 1
 fi
 nodedir=${SAKER_NODEDIR:-/usr}
 if [ ! -f build/Makefile ] || [ binding.gyp -nt build/Makefile ]; then
