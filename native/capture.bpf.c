@@ -324,6 +324,8 @@ static __always_inline void fill_task(struct ctxb *c, struct task_struct *task)
   struct pid *pgp = BPF_CORE_READ(task, signal, pids[PIDTYPE_PGID]);
   t->vpgid = pid_vnr_at(pgp, level);
   t->clone_flags = 0;
+  t->exe_flags = 0;
+  t->pad = 0;
   bpf_probe_read_kernel(&t->cap_effective, 8, &cred->cap_effective);
   bpf_probe_read_kernel(&t->cap_permitted, 8, &cred->cap_permitted);
   bpf_probe_read_kernel(&t->cap_inheritable, 8, &cred->cap_inheritable);
@@ -547,7 +549,10 @@ static __always_inline int emit_exec(__u16 type, struct pt_regs *regs, long ret,
   fill_task(&c, task);
   if (ret == 0 && task->mm && task->mm->exe_file) {
     struct saker_task *t = (struct saker_task *)(c.buf + OFF_TASK);
-    inode_times(task->mm->exe_file->f_inode, &t->exe_ctime, &t->exe_mtime);
+    struct inode *exe_inode = task->mm->exe_file->f_inode;
+    inode_times(exe_inode, &t->exe_ctime, &t->exe_mtime);
+    if (inode_in_upper_layer(exe_inode))
+      t->exe_flags |= SAKER_EXE_UPPER_LAYER;
   }
   return submit(&c);
 }

@@ -66,6 +66,8 @@ struct saker_task {
   __u32 vpgid;
   __u32 vtid;
   __u32 clone_flags; /* fork records */
+  __u32 exe_flags;   /* exec records: SAKER_EXE_* */
+  __u32 pad;
   __u64 cap_effective;
   __u64 cap_permitted;
   __u64 cap_inheritable;
@@ -74,6 +76,8 @@ struct saker_task {
   __u64 exe_mtime;
   char comm[16];
 };
+
+#define SAKER_EXE_UPPER_LAYER 1 /* the executable is in an overlayfs upper layer */
 
 /* Per-CPU counters. */
 struct saker_counters {

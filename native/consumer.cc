@@ -457,6 +457,7 @@ void Consumer::decode(const saker_rec* r, size_t size) {
         }
         t->containerId = containerIdFromCgroup(s[2]);
         applyTask(*t);
+        t->exeUpperLayer = task && (task->exe_flags & SAKER_EXE_UPPER_LAYER);
         t->hasExeTimes = task && task->exe_ctime != 0;
         t->exeCtime = task ? task->exe_ctime : 0;
         t->exeMtime = task ? task->exe_mtime : 0;

@@ -48,6 +48,7 @@ struct ThreadInfo {
   bool hasEnv = false;
   bool exeFromMemfd = false;
   bool hasExeTimes = false;
+  bool exeUpperLayer = false;        // the executable is in an overlayfs upper layer
   uint64_t exeCtime = 0, exeMtime = 0;  // the executable's inode times, epoch ns
   bool lateScan = false;             // read from /proc because an event came before its fork record
   uint64_t version = 0;              // bumped on every change, so batches snapshot the right view

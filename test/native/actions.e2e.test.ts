@@ -247,4 +247,30 @@ describe.skipIf(!bpfAvailable)('real actions on the real kernel', () => {
     expect(Buffer.from(got[0]!.event.args.data as Uint8Array)).toEqual(expected);
     expect(got[0]!.event.args.size).toBe(4096n);
   });
+
+  test('exec from an overlayfs upper layer: proc.is_exe_upper_layer, and not for a lower-layer file', async () => {
+    const { mkdtempSync, mkdirSync } = await import('node:fs');
+    const base = mkdtempSync('/tmp/saker-ovl-');
+    for (const d of ['lower', 'upper', 'work', 'merged']) mkdirSync(`${base}/${d}`);
+    copyFileSync('/bin/true', `${base}/lower/from-lower`);
+    const mounted = spawnSync('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${base}/lower,upperdir=${base}/upper,workdir=${base}/work`, `${base}/merged`]);
+    expect(mounted.status, 'mount -t overlay').toBe(0);
+    try {
+      copyFileSync('/bin/true', `${base}/merged/from-upper`);
+      execFileSync('chmod', ['+x', `${base}/merged/from-upper`]);
+      const c = await captureDuring({ eventTypes: ids('execve') }, () => {
+        execFileSync(`${base}/merged/from-upper`);
+        execFileSync(`${base}/merged/from-lower`);
+      });
+      const up = findEvents(c, 'execve', (f) => f.proc.exepath === `${base}/merged/from-upper`);
+      const low = findEvents(c, 'execve', (f) => f.proc.exepath === `${base}/merged/from-lower`);
+      expect(up.length).toBe(1);
+      expect(low.length).toBe(1);
+      expect(up[0]!.proc.exeUpperLayer).toBe(true);
+      expect(low[0]!.proc.exeUpperLayer).toBe(false);
+    } finally {
+      spawnSync('umount', [`${base}/merged`]);
+      rmSync(base, { recursive: true, force: true });
+    }
+  });
 });
