@@ -10,6 +10,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
 #include <cctype>
 #include <cstdio>
 #include <cstring>
@@ -92,11 +95,97 @@ uint64_t bootTimeEpochNs() {
   return (uint64_t(rt.tv_sec) * 1000000000 + rt.tv_nsec) - (uint64_t(bt.tv_sec) * 1000000000 + bt.tv_nsec);
 }
 
+// Sockets that exist at start, by inode, from /proc/net: their endpoints and unix paths.
+struct NetTable {
+  std::unordered_map<uint64_t, FdInfo> byInode;
+};
+
+void parseHexAddr(const std::string& hex, bool v6, uint8_t* ip, uint16_t& port) {
+  size_t colon = hex.find(':');
+  if (colon == std::string::npos) return;
+  port = uint16_t(strtoul(hex.c_str() + colon + 1, nullptr, 16));
+  // The kernel prints each 32-bit word of the address in host (little-endian) order.
+  size_t words = v6 ? 4 : 1;
+  for (size_t w = 0; w < words && (w + 1) * 8 <= colon; w++) {
+    uint32_t v = uint32_t(strtoul(hex.substr(w * 8, 8).c_str(), nullptr, 16));
+    memcpy(ip + 4 * w, &v, 4);
+  }
+}
+
+void loadInet(NetTable& net, const char* path, bool v6, uint8_t l4) {
+  std::string text;
+  if (!readFile(path, text)) return;
+  std::istringstream lines(text);
+  std::string line;
+  std::getline(lines, line);  // header
+  while (std::getline(lines, line)) {
+    std::istringstream in(line);
+    std::string sl, local, remote, st, txrx, trtm, retr, uid, timeout;
+    uint64_t inode = 0;
+    if (!(in >> sl >> local >> remote >> st >> txrx >> trtm >> retr >> uid >> timeout >> inode) || inode == 0) continue;
+    FdInfo fd;
+    fd.type = v6 ? FD_IPV6 : FD_IPV4;
+    fd.family = v6 ? 10 : 2;
+    fd.l4proto = l4;
+    uint16_t lport = 0, rport = 0;
+    uint8_t lip[16] = {}, rip[16] = {};
+    parseHexAddr(local, v6, lip, lport);
+    parseHexAddr(remote, v6, rip, rport);
+    char lbuf[64] = {}, rbuf[64] = {};
+    inet_ntop(v6 ? AF_INET6 : AF_INET, lip, lbuf, sizeof lbuf);
+    inet_ntop(v6 ? AF_INET6 : AF_INET, rip, rbuf, sizeof rbuf);
+    if (st == "0A" || rport == 0) {  // listening (or unconnected): only the local, server side
+      memcpy(fd.serverIp, lip, 16);
+      fd.serverPort = lport;
+      fd.hasServer = true;
+      fd.role = ROLE_SERVER;
+      fd.name = std::string(lbuf) + ":" + std::to_string(lport);
+    } else {
+      // Which side connected is not in /proc: the local side is taken as the client.
+      memcpy(fd.clientIp, lip, 16);
+      fd.clientPort = lport;
+      memcpy(fd.serverIp, rip, 16);
+      fd.serverPort = rport;
+      fd.hasClient = fd.hasServer = true;
+      fd.role = ROLE_CLIENT;
+      fd.connected = true;
+      fd.name = std::string(lbuf) + ":" + std::to_string(lport) + "->" + rbuf + ":" + std::to_string(rport);
+    }
+    net.byInode[inode] = fd;
+  }
+}
+
+void loadUnix(NetTable& net) {
+  std::string text;
+  if (!readFile("/proc/net/unix", text)) return;
+  std::istringstream lines(text);
+  std::string line;
+  std::getline(lines, line);
+  while (std::getline(lines, line)) {
+    std::istringstream in(line);
+    std::string num, ref, proto, flags, type, st, path;
+    uint64_t inode = 0;
+    if (!(in >> num >> ref >> proto >> flags >> type >> st >> inode)) continue;
+    in >> path;
+    FdInfo fd;
+    fd.type = FD_UNIX;
+    fd.family = 1;
+    fd.name = path;
+    net.byInode[inode] = fd;
+  }
+}
+
+const NetTable* currentNet = nullptr;  // set while seeding
+
 FdInfo fdFromLink(const std::string& target) {
   FdInfo fd;
   fd.name = target;
   if (target.rfind("socket:", 0) == 0) {
-    fd.type = FD_UNKNOWN;  // tuples are learnt from later socket events
+    fd.type = FD_UNKNOWN;  // unless /proc/net knows it; later socket events fill the rest
+    if (currentNet) {
+      auto it = currentNet->byInode.find(strtoull(target.c_str() + 8, nullptr, 10));
+      if (it != currentNet->byInode.end()) return it->second;
+    }
   } else if (target.rfind("pipe:", 0) == 0) {
     fd.type = FD_FIFO;
   } else if (target.rfind("anon_inode:", 0) == 0) {
@@ -317,6 +406,13 @@ ThreadInfo* State::findOrScan(int32_t tid, int32_t pid) {
 
 void State::seedFromProc() {
   bootToEpochNs = bootTimeEpochNs();
+  NetTable net;
+  loadInet(net, "/proc/net/tcp", false, 1);
+  loadInet(net, "/proc/net/tcp6", true, 1);
+  loadInet(net, "/proc/net/udp", false, 2);
+  loadInet(net, "/proc/net/udp6", true, 2);
+  loadUnix(net);
+  currentNet = &net;
   DIR* proc = opendir("/proc");
   if (!proc) return;
   while (dirent* e = readdir(proc)) {
@@ -338,6 +434,7 @@ void State::seedFromProc() {
     closedir(tasks);
   }
   closedir(proc);
+  currentNet = nullptr;
 }
 
 void State::removeThread(int32_t tid) { threads.erase(tid); }

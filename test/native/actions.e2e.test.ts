@@ -273,4 +273,30 @@ describe.skipIf(!bpfAvailable)('real actions on the real kernel', () => {
       rmSync(base, { recursive: true, force: true });
     }
   });
+
+  test('a socket connected before the start is known from /proc/net when it is used later', async () => {
+    const server = createServer((s) => s.on('error', () => {}));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    const { spawn } = await import('node:child_process');
+    const child = spawn('bash', ['-c', `exec 3<>/dev/tcp/127.0.0.1/${port}; sleep 1.5; exec 1>&3`], { stdio: 'ignore' });
+    try {
+      await new Promise((r) => setTimeout(r, 300)); // connected before the capture starts
+      const c = await captureDuring({ eventTypes: ids('dup2', 'dup3') }, async () => {
+        await new Promise((r) => child.on('exit', r));
+      });
+      const hits = findEvents(c, 'dup2', (f) => f.event.pid === child.pid && f.event.res === 1n).concat(
+        findEvents(c, 'dup3', (f) => f.event.pid === child.pid && f.event.res === 1n),
+      );
+      expect(hits.length).toBe(1);
+      const fd = hits[0]!.event.fd!;
+      expect(fd.type).toBe('ipv4');
+      expect(fd.l4proto).toBe('tcp');
+      expect(fd.server).toEqual({ ip: '127.0.0.1', port });
+      expect(fd.name).toBe(`127.0.0.1:${fd.client!.port}->127.0.0.1:${port}`);
+    } finally {
+      child.kill();
+      server.close();
+    }
+  });
 });
