@@ -701,4 +701,17 @@ GENERIC(capset, SAKER_EVT_CAPSET, 0)
 GENERIC(eventfd, SAKER_EVT_EVENTFD, 0)
 GENERIC(eventfd2, SAKER_EVT_EVENTFD2, 0)
 GENERIC(signalfd, SAKER_EVT_SIGNALFD, 0)
-GENERIC(prctl, SAKER_EVT_PRCTL, 0)
+/* prctl: PR_SET_NAME (15) renames the thread; its new name (argument 1) is read. */
+SYSCALL_EXIT(prctl)
+{
+  struct ctxb c;
+  if (begin_syscall(&c, SAKER_EVT_PRCTL, ret) < 0)
+    return 0;
+  __u64 args[6];
+  read_args(regs, args);
+  for (int i = 0; i < 6; i++)
+    c.r->a[i] = args[i];
+  if (args[0] == 15 /* PR_SET_NAME */ || args[0] == 16 /* PR_GET_NAME */)
+    put_user_str(&c, (const void *)args[1]);
+  return submit(&c);
+}

@@ -153,7 +153,7 @@ std::set<uint16_t> Consumer::stateTypes() {
           SAKER_EVT_BIND, SAKER_EVT_CHDIR, SAKER_EVT_FCHDIR, SAKER_EVT_SETSID, SAKER_EVT_PIPE,
           SAKER_EVT_PIPE2, SAKER_EVT_SOCKETPAIR, SAKER_EVT_MEMFD_CREATE, SAKER_EVT_SETUID,
           SAKER_EVT_SETGID, SAKER_EVT_SETRESUID, SAKER_EVT_SETRESGID, SAKER_EVT_CLONE,
-          SAKER_EVT_CLONE3, SAKER_EVT_FORK, SAKER_EVT_VFORK, SAKER_EVT_PROCEXIT};
+          SAKER_EVT_CLONE3, SAKER_EVT_FORK, SAKER_EVT_VFORK, SAKER_EVT_PROCEXIT, SAKER_EVT_PRCTL};
 }
 
 void Consumer::open() {
@@ -503,6 +503,12 @@ void Consumer::decode(const saker_rec* r, size_t size) {
           else t->gid = v;
           t->version = state_.nextVersion();
         }
+      }
+      break;
+    case SAKER_EVT_PRCTL:
+      if (res == 0 && a[0] == 15 /* PR_SET_NAME */) {  // the kernel keeps 15 bytes of the name
+        t->comm = s[0].substr(0, 15);
+        t->version = state_.nextVersion();
       }
       break;
     case SAKER_EVT_SETSID:
@@ -855,7 +861,9 @@ void Consumer::decode(const saker_rec* r, size_t size) {
       e.setRes(res); e.setNum(0, i32(a[0])); e.setNum(1, a[1]);
       break;
     case SAKER_EVT_PRCTL:
-      e.setRes(res); e.setNum(0, a[0]); e.setNum(1, a[1]);
+      e.setRes(res); e.setNum(0, a[0]);
+      if (a[0] == 15 || a[0] == 16) e.setStr(0, s[0]);  // arg2_str: the name
+      else e.setNum(1, a[1]);
       break;
     case SAKER_EVT_CAPSET:
       e.setRes(res);

@@ -299,4 +299,22 @@ describe.skipIf(!bpfAvailable)('real actions on the real kernel', () => {
       server.close();
     }
   });
+
+  test('a renamed parent: prctl(PR_SET_NAME) renames the thread for the events that follow', async () => {
+    const py = [
+      'import ctypes, os',
+      'ctypes.CDLL(None).prctl(15, b"renamed-parent", 0, 0, 0)',
+      'os.system("cat /etc/hostname > /dev/null")',
+    ].join('\n');
+    const c = await captureDuring({ eventTypes: ids('openat', 'prctl') }, () => {
+      spawnSync('/usr/bin/python3', ['-c', py], { stdio: 'ignore' });
+    });
+    const renames = findEvents(c, 'prctl', (f) => f.event.args.arg2_str === 'renamed-parent');
+    expect(renames.length).toBe(1);
+    expect(renames[0]!.proc.name).toBe('renamed-parent'); // the state after the call, as libs shows it
+    const hits = findEvents(c, 'openat', (f) => f.proc.name === 'cat' && f.event.fd?.name === '/etc/hostname');
+    expect(hits.length).toBe(1);
+    const chain = ancestors(hits[0]!.batch, hits[0]!.proc).map((p) => p.name);
+    expect(chain.slice(0, 2)).toEqual(['sh', 'renamed-parent']); // os.system runs sh -c
+  });
 });
