@@ -1,7 +1,8 @@
-// Falco's evaluation order and rule_matching (evttype_index_ruleset): rules with a known event-type
-// set run only for those types (dispatch), by rule id; the rules that run for every type run after
-// them and only when none of them matched. `first` stops at the first match; `all` reports every
-// match of the group that matched. Disabled rules and rules outside enabledRuleIds never run.
+// Falco's evaluation order and rule_matching (evttype_index_ruleset): a rule with a known event-type
+// set is indexed under those types, a rule without one under every type (libs' ppm_event_codes of a
+// condition without evt.type is all codes), so each event runs its candidates in plain rule id
+// order, restricted and unrestricted interleaved. `first` stops at the first match; `all` reports
+// every match. Disabled rules and rules outside enabledRuleIds never run.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { encodeBatch } from '../../host/engine/batch-encoder.js';
 import { compileEngine } from '../../host/engine/engine.js';
@@ -27,27 +28,31 @@ describe('rule_matching', () => {
     [all, first] = await Promise.all([engineFor(RULES, 'all'), engineFor(RULES, 'first')]);
   });
 
-  it('all: every matching typed rule by id; the rules for every type only when none matched', () => {
-    expect(matchNames(all, [openat(bash, '/etc/passwd')])[0]).toEqual(['open_bash', 'open_bash_etc']);
-    expect(matchNames(all, [execve(bash)])[0]).toEqual(['exec_bash']);
-    expect(matchNames(all, [openat(cat, '/etc/passwd')])[0]).toEqual(['open_bash_etc']);
+  it('all: every matching rule in id order, unrestricted and type-specific interleaved', () => {
+    expect(matchNames(all, [openat(bash, '/etc/passwd')])[0]).toEqual(['any_bash', 'open_bash', 'open_bash_etc']);
+    expect(matchNames(all, [execve(bash)])[0]).toEqual(['any_bash', 'exec_bash']);
+    expect(matchNames(all, [openat(cat, '/etc/passwd')])[0]).toEqual(['open_bash_etc', 'any_cat']);
     expect(matchNames(all, [openat(cat, '/tmp/x')])[0]).toEqual(['any_cat']);
     expect(matchNames(all, [{ type: 'close', proc: bash, res: 0, args: { fd: 3 } }])[0]).toEqual(['any_bash']);
   });
 
-  it('first: the first match in Falco\'s order, so a typed rule wins over a lower-id untyped one', () => {
-    expect(matchNames(first, [openat(bash, '/etc/passwd')])[0]).toEqual(['open_bash']);
-    expect(matchNames(first, [execve(bash)])[0]).toEqual(['exec_bash']);
-    // only the untyped rule matches a close
+  it('first: the lowest-id matching rule, whether it is type-specific or not', () => {
+    expect(matchNames(first, [openat(bash, '/etc/passwd')])[0]).toEqual(['any_bash']);
+    expect(matchNames(first, [execve(bash)])[0]).toEqual(['any_bash']);
+    // a type-specific rule with a lower id wins over an unrestricted one
+    expect(matchNames(first, [openat(cat, '/etc/passwd')])[0]).toEqual(['open_bash_etc']);
+    expect(matchNames(first, [openat(cat, '/tmp/x')])[0]).toEqual(['any_cat']);
+    // a type no rule names runs the unrestricted rules only
     expect(matchNames(first, [{ type: 'close', proc: bash, res: 0, args: { fd: 3 } }])[0]).toEqual(['any_bash']);
   });
 
   it('match pairs carry the event index and rule id for every event of a batch', () => {
-    const events = [execve(cat), openat(bash, '/tmp/a'), execve(bash)];
+    const events = [execve(cat), openat(cat, '/etc/a'), execve(bash), openat(bash, '/tmp/a')];
     expect(first.evaluate(encodeBatch(events))).toEqual([
       { event: 0, rule: 4 },
-      { event: 1, rule: 1 },
-      { event: 2, rule: 2 },
+      { event: 1, rule: 3 },
+      { event: 2, rule: 0 },
+      { event: 3, rule: 0 },
     ]);
   });
 });

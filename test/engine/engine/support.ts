@@ -17,8 +17,8 @@ export function rulesetFromYaml(yaml: string, name = 'test_rules.yaml'): RuleSet
 const engines = new Map<string, Promise<CompiledEngine>>();
 
 /**
- * `everyType`: every rule runs for every event type, so that rules of a case table do not shadow
- * each other (Falco runs the rules for every type only when no type-specific rule matched).
+ * `everyType`: every rule runs for every event type, so that a case table's rules are all
+ * evaluated on each event whatever its type.
  */
 export function engineFor(yaml: string, ruleMatching: RuleMatching = 'all', everyType = false): Promise<CompiledEngine> {
   const key = `${ruleMatching}\n${everyType}\n${yaml}`;
