@@ -4,7 +4,7 @@ import { copyFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { describe, expect, test } from 'vitest';
 import { eventTypeId } from '../../host/engine/event-types.js';
-import { ancestors, bpfAvailable, captureDuring, findEvents } from './support.js';
+import { ancestors, bpfAvailable, captureDuring, findEvents, isMine } from './support.js';
 
 const ids = (...names: string[]): number[] => names.map((n) => eventTypeId(n));
 const PPM_O_WRONLY = 2n, PPM_O_CREAT = 4n, PPM_O_F_CREATED = 1n << 14n;
@@ -18,8 +18,8 @@ describe.skipIf(!bpfAvailable)('real actions on the real kernel', () => {
       const c = await captureDuring({ eventTypes: ids('dup2', 'dup3', 'fcntl') }, () => {
         spawnSync('bash', ['-c', `exec 3<>/dev/tcp/127.0.0.1/${port}; exec 1>&3`], { stdio: 'ignore' });
       });
-      const hits = findEvents(c, 'dup2', (f) => f.proc.name === 'bash' && f.event.res === 1n)
-        .concat(findEvents(c, 'dup3', (f) => f.proc.name === 'bash' && f.event.res === 1n))
+      const hits = findEvents(c, 'dup2', (f) => f.proc.name === 'bash' && f.event.res === 1n && isMine(f))
+        .concat(findEvents(c, 'dup3', (f) => f.proc.name === 'bash' && f.event.res === 1n && isMine(f)))
         .filter((f) => f.event.fd?.type === 'ipv4');
       expect(hits.length).toBe(1);
       const { event } = hits[0]!;
@@ -40,12 +40,12 @@ describe.skipIf(!bpfAvailable)('real actions on the real kernel', () => {
         execFileSync('ln', ['-s', '/etc/shadow', sym]);
         spawnSync('ln', ['/etc/hostname', hard]); // may fail across file systems: the event shows it either way
       });
-      const s = findEvents(c, 'symlinkat', (f) => f.proc.name === 'ln').concat(findEvents(c, 'symlink', (f) => f.proc.name === 'ln'));
+      const s = findEvents(c, 'symlinkat', (f) => f.proc.name === 'ln' && isMine(f)).concat(findEvents(c, 'symlink', (f) => f.proc.name === 'ln' && isMine(f)));
       expect(s.length).toBe(1);
       expect(s[0]!.event.args.target).toBe('/etc/shadow');
       expect(s[0]!.event.args.linkpath).toBe(sym);
       expect(s[0]!.event.res).toBe(0n);
-      const l = findEvents(c, 'linkat', (f) => f.proc.name === 'ln').concat(findEvents(c, 'link', (f) => f.proc.name === 'ln'));
+      const l = findEvents(c, 'linkat', (f) => f.proc.name === 'ln' && isMine(f)).concat(findEvents(c, 'link', (f) => f.proc.name === 'ln' && isMine(f)));
       expect(l.length).toBe(1);
       expect(l[0]!.event.args.oldpath).toBe('/etc/hostname');
       expect(l[0]!.event.args.newpath).toBe(hard);
@@ -78,7 +78,7 @@ describe.skipIf(!bpfAvailable)('real actions on the real kernel', () => {
     const c = await captureDuring({ eventTypes: ids('openat') }, () => {
       execFileSync('bash', ['-c', 'cd /etc && cat ./hostname ../etc/./hostname > /dev/null']);
     });
-    const hits = findEvents(c, 'openat', (f) => f.proc.name === 'cat' && f.event.fd?.name === '/etc/hostname');
+    const hits = findEvents(c, 'openat', (f) => f.proc.name === 'cat' && f.event.fd?.name === '/etc/hostname' && isMine(f));
     expect(hits.map((h) => h.event.args.name)).toEqual(['./hostname', '../etc/./hostname']);
     expect(hits[0]!.proc.cwd).toBe('/etc/');
   });
@@ -95,7 +95,7 @@ describe.skipIf(!bpfAvailable)('real actions on the real kernel', () => {
     const uidArg = (ev.args.euid ?? ev.args.uid) as { id: bigint; name: string | null };
     expect(uidArg.id).toBe(65534n);
     expect(uidArg.name).toBe('nobody');
-    const opens = findEvents(c, 'openat', (f) => f.proc.name === 'cat' && f.event.fd?.name === '/etc/hostname');
+    const opens = findEvents(c, 'openat', (f) => f.proc.name === 'cat' && f.event.fd?.name === '/etc/hostname' && isMine(f));
     expect(opens.length).toBe(1);
     expect(opens[0]!.proc.uid).toBe(65534);
     expect(opens[0]!.proc.userName).toBe('nobody');
@@ -127,7 +127,7 @@ describe.skipIf(!bpfAvailable)('real actions on the real kernel', () => {
     const c = await captureDuring({ eventTypes: ids('ptrace') }, () => {
       spawnSync('strace', ['-o', '/dev/null', 'true'], { stdio: 'ignore' });
     });
-    const hits = findEvents(c, 'ptrace', (f) => f.proc.name === 'strace');
+    const hits = findEvents(c, 'ptrace', (f) => f.proc.name === 'strace' && isMine(f));
     expect(hits.length).toBeGreaterThan(0);
     // PPM_PTRACE_SEIZE (20) or PPM_PTRACE_ATTACH (11) to start tracing the child.
     expect(hits.some((h) => h.event.args.request === 20n || h.event.args.request === 11n)).toBe(true);
@@ -154,7 +154,7 @@ describe.skipIf(!bpfAvailable)('real actions on the real kernel', () => {
     const ttyNr = Number(fields[4]);
     const sid = Number(fields[3]);
     expect(ttyNr).toBeGreaterThan(0);
-    const hits = findEvents(c, 'openat', (f) => f.proc.name === 'cat' && f.event.fd?.name === '/proc/self/stat');
+    const hits = findEvents(c, 'openat', (f) => f.proc.name === 'cat' && f.event.fd?.name === '/proc/self/stat' && isMine(f));
     // cat opens /proc/self/stat: the name as given, resolved fd.name is the same path
     expect(hits.length).toBe(1);
     const { proc, batch } = hits[0]!;
@@ -193,7 +193,7 @@ describe.skipIf(!bpfAvailable)('real actions on the real kernel', () => {
     const c = await captureDuring({ eventTypes: ids('clone', 'clone3', 'fork', 'vfork') }, () => {
       spawnSync('bash', ['-c', 'sleep 0 & wait'], { stdio: 'ignore' });
     });
-    const all = ['clone', 'clone3', 'fork', 'vfork'].flatMap((t) => findEvents(c, t, (f) => f.proc.name === 'bash'));
+    const all = ['clone', 'clone3', 'fork', 'vfork'].flatMap((t) => findEvents(c, t, (f) => f.proc.name === 'bash' && isMine(f)));
     const parent = all.find((f) => f.event.res !== null && f.event.res > 0n);
     expect(parent).toBeDefined();
     const childPid = Number(parent!.event.res);
@@ -206,7 +206,7 @@ describe.skipIf(!bpfAvailable)('real actions on the real kernel', () => {
 
   test('orphans: when a parent exits, its children are adopted by the reaper the kernel picks', async () => {
     const out = `/tmp/saker-reaper-${process.pid}`;
-    const script = `( sleep 0.3; cut -d' ' -f4 /proc/$BASHPID/stat > ${out}; cat /etc/hostname > /dev/null ) & exit 0`;
+    const script = `( sleep 0.3; cut -d' ' -f4 /proc/$BASHPID/stat > ${out}; head -c1 /etc/hostname > /dev/null ) & exit 0`;
     const c = await captureDuring({ eventTypes: ids('openat') }, async () => {
       spawnSync('bash', ['-c', script], { stdio: 'ignore' });
       await new Promise((r) => setTimeout(r, 800));
@@ -214,7 +214,7 @@ describe.skipIf(!bpfAvailable)('real actions on the real kernel', () => {
     const reaper = Number(execFileSync('cat', [out]).toString().trim());
     rmSync(out, { force: true });
     expect(reaper).toBeGreaterThan(0);
-    const hits = findEvents(c, 'openat', (f) => f.proc.name === 'cat' && f.event.fd?.name === '/etc/hostname');
+    const hits = findEvents(c, 'openat', (f) => f.proc.name === 'head' && f.event.fd?.name === '/etc/hostname');
     expect(hits.length).toBe(1);
     const chain = ancestors(hits[0]!.batch, hits[0]!.proc);
     expect(chain[0]?.name).toBe('bash'); // the subshell
@@ -238,8 +238,8 @@ describe.skipIf(!bpfAvailable)('real actions on the real kernel', () => {
       spawnSync('/usr/bin/python3', ['-c', py], { stdio: 'ignore' });
     });
     const expected = Buffer.concat([Buffer.from('cafebabe', 'hex'), Buffer.alloc(76, 'x')]);
-    const sent = findEvents(c, 'sendto', (f) => f.proc.name?.startsWith('python') === true);
-    const got = findEvents(c, 'recvfrom', (f) => f.proc.name?.startsWith('python') === true);
+    const sent = findEvents(c, 'sendto', (f) => f.proc.name?.startsWith('python') === true && isMine(f));
+    const got = findEvents(c, 'recvfrom', (f) => f.proc.name?.startsWith('python') === true && isMine(f));
     expect(sent.length).toBe(1);
     expect(got.length).toBe(1);
     expect(sent[0]!.event.res).toBe(104n);
@@ -312,7 +312,7 @@ describe.skipIf(!bpfAvailable)('real actions on the real kernel', () => {
     const renames = findEvents(c, 'prctl', (f) => f.event.args.arg2_str === 'renamed-parent');
     expect(renames.length).toBe(1);
     expect(renames[0]!.proc.name).toBe('renamed-parent'); // the state after the call, as libs shows it
-    const hits = findEvents(c, 'openat', (f) => f.proc.name === 'cat' && f.event.fd?.name === '/etc/hostname');
+    const hits = findEvents(c, 'openat', (f) => f.proc.name === 'cat' && f.event.fd?.name === '/etc/hostname' && isMine(f));
     expect(hits.length).toBe(1);
     const chain = ancestors(hits[0]!.batch, hits[0]!.proc).map((p) => p.name);
     expect(chain.slice(0, 2)).toEqual(['sh', 'renamed-parent']); // os.system runs sh -c

@@ -4,7 +4,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { describe, expect, test } from 'vitest';
 import { eventTypeId } from '../../host/engine/event-types.js';
 import { validateBatch } from '../../host/engine/batch-validate.js';
-import { ancestors, bpfAvailable, captureDuring, findEvents } from './support.js';
+import { ancestors, bpfAvailable, captureDuring, findEvents, isMine } from './support.js';
 
 const PPM_O_RDONLY = 1;
 
@@ -117,8 +117,8 @@ describe.skipIf(!bpfAvailable)('capture addon on the real kernel', () => {
       await new Promise<void>((r) => connect(port, '127.0.0.1').on('close', () => r()).on('error', () => r()));
       await new Promise((r) => child.on('exit', r));
     });
-    const hits = findEvents(c, 'accept4', (f) => f.event.fd?.role === 'server').concat(
-      findEvents(c, 'accept', (f) => f.event.fd?.role === 'server'),
+    const hits = findEvents(c, 'accept4', (f) => f.event.fd?.role === 'server' && isMine(f)).concat(
+      findEvents(c, 'accept', (f) => f.event.fd?.role === 'server' && isMine(f)),
     );
     const mine = hits.filter((h) => h.event.fd?.client?.ip === '127.0.0.1' && h.event.res! >= 0n);
     expect(mine.length).toBe(1);
@@ -143,7 +143,7 @@ describe.skipIf(!bpfAvailable)('capture addon on the real kernel', () => {
     expect(events).toBe(c.stats.events);
     expect(c.stats.batches).toBe(c.raw.length);
     expect(c.stats.dropsRingFull).toBe(0);
-    const cats = findEvents(c, 'openat', (f) => f.proc.name === 'cat' && f.event.fd?.name === '/etc/hostname');
+    const cats = findEvents(c, 'openat', (f) => f.proc.name === 'cat' && f.event.fd?.name === '/etc/hostname' && isMine(f));
     expect(cats.length).toBe(5);
     // evt.num strictly increases across the stream.
     let last = 0n;
@@ -188,7 +188,7 @@ describe.skipIf(!bpfAvailable)('capture addon on the real kernel', () => {
       // read from different rings in either order.
       spawnSync('bash', ['-c', 'for i in $(seq 40); do cat /etc/hostname > /dev/null & done; wait'], { stdio: 'ignore' });
     });
-    const cats = findEvents(c, 'openat', (f) => f.event.fd?.name === '/etc/hostname' && f.event.res! >= 0n);
+    const cats = findEvents(c, 'openat', (f) => f.event.fd?.name === '/etc/hostname' && f.event.res! >= 0n && isMine(f));
     expect(cats.length).toBe(40);
     for (const { proc, batch } of cats) {
       expect(proc.name).toBe('cat');

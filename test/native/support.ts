@@ -77,3 +77,8 @@ export function ancestors(batch: DecodedBatch, proc: DecodedProcess): DecodedPro
   }
   return out;
 }
+
+/** True when the event's process descends from this test process (other suites may run at once). */
+export function isMine(f: Found): boolean {
+  return ancestors(f.batch, f.proc).some((p) => p.pid === process.pid);
+}
