@@ -69,7 +69,7 @@ void EventRef::setFd(int64_t num, const FdInfo* fd, bool nameChanged) {
   if (fd) {
     uint64_t name = w_->str(fd->name);
     putRef(p() + E_FDNAME, name);
-    putRef(p() + E_FDNAMERAW, name);
+    putRef(p() + E_FDNAMERAW, fd->nameRaw.empty() ? name : w_->str(fd->nameRaw));
     p()[E_FDTYPE] = fd->type;
     p()[E_L4] = fd->l4proto;
     p()[E_FAMILY] = fd->family;

@@ -63,6 +63,7 @@ void putFd(Out& o, int64_t num, const FdInfo& fd) {
   o.u64(uint64_t(num));
   o.u8(fd.type);
   o.str(fd.name);
+  o.str(fd.nameRaw);
   o.u8(fd.l4proto);
   o.u8(fd.family);
   o.u8(fd.role);
@@ -81,6 +82,7 @@ void getFd(In& in, FdTable& table) {
   if (type > FD_UNSUPPORTED) throw CaptureFormatError("unknown fd type " + std::to_string(type), at);
   fd.type = FdType(type);
   fd.name = in.str();
+  fd.nameRaw = in.str();
   at = in.where();
   fd.l4proto = in.u8();
   if (fd.l4proto > 4) throw CaptureFormatError("unknown l4 protocol " + std::to_string(fd.l4proto), at);
@@ -112,7 +114,7 @@ void putTable(Out& o, const FdTable& t) {
 
 std::shared_ptr<FdTable> getTable(In& in) {
   auto t = std::make_shared<FdTable>();
-  uint32_t n = in.count(8 + 1 + 4 + 4 + 32 + 8);
+  uint32_t n = in.count(8 + 1 + 4 + 4 + 4 + 32 + 8);
   for (uint32_t i = 0; i < n; i++) getFd(in, *t);
   return t;
 }

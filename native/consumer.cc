@@ -567,6 +567,7 @@ void Consumer::decode(const saker_rec* r, size_t size) {
       e.setStr(0, s[0]);
       FdInfo fd;
       fd.name = resolvePath(t, dirfd, s[0]);
+      fd.nameRaw = s[0];
       fd.type = file ? fdTypeFromMode(file->i_mode) : ((kflags & O_DIRECTORY) ? FD_DIRECTORY : FD_FILE);
       fd.openFlags = flags;
       if (res >= 0) {

@@ -23,6 +23,7 @@ enum FdRole : uint8_t { ROLE_NONE = 0, ROLE_CLIENT = 1, ROLE_SERVER = 2 };
 struct FdInfo {
   FdType type = FD_UNKNOWN;
   std::string name;          // fd.name as libs builds it
+  std::string nameRaw;       // fd.nameraw: the path as the opener gave it (empty: same as name)
   uint8_t l4proto = 0;       // ABI L4 enum: 0 none, 1 tcp, 2 udp, 3 icmp, 4 raw
   uint8_t family = 0;        // AF_*
   FdRole role = ROLE_NONE;

@@ -74,12 +74,14 @@ describe.skipIf(!bpfAvailable)('real actions on the real kernel', () => {
     }
   });
 
-  test('relative paths resolve against the cwd and the dirfd', async () => {
+  test('relative paths resolve against the cwd and the dirfd; fd.nameraw keeps them as given', async () => {
     const c = await captureDuring({ eventTypes: ids('openat') }, () => {
       execFileSync('bash', ['-c', 'cd /etc && cat ./hostname ../etc/./hostname > /dev/null']);
     });
     const hits = findEvents(c, 'openat', (f) => f.proc.name === 'cat' && f.event.fd?.name === '/etc/hostname' && isMine(f));
     expect(hits.map((h) => h.event.args.name)).toEqual(['./hostname', '../etc/./hostname']);
+    // fd.nameraw keeps the path as given (libs: the open's name parameter).
+    expect(hits.map((h) => h.event.fd?.nameraw)).toEqual(['./hostname', '../etc/./hostname']);
     expect(hits[0]!.proc.cwd).toBe('/etc/');
   });
 
