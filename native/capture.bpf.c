@@ -457,6 +457,18 @@ static __always_inline int emit_sock(__u16 type, struct pt_regs *regs, long ret,
     /* The data (buf is argument 1), as much as was transferred, up to the snaplen. */
     __u32 n = ret > 0 ? (ret > SNAPLEN ? SNAPLEN : ret) : 0;
     put_user_bytes(&c, (const void *)args[1], n);
+  } else if (type == SAKER_EVT_SENDMSG || type == SAKER_EVT_RECVMSG) {
+    /* The data of the first iovec of the user_msghdr (argument 1), up to the snaplen. */
+    struct { void *name; __u64 namelen; void *iov; __u64 iovlen; } hdr = {};
+    struct { void *base; __u64 len; } iov = {};
+    __u32 n = 0;
+    if (ret > 0 && bpf_probe_read_user(&hdr, sizeof(hdr), (const void *)args[1]) == 0 && hdr.iovlen > 0 &&
+        bpf_probe_read_user(&iov, sizeof(iov), hdr.iov) == 0) {
+      n = ret > SNAPLEN ? SNAPLEN : ret;
+      if (n > iov.len)
+        n = iov.len;
+    }
+    put_user_bytes(&c, n ? iov.base : NULL, n);
   }
   if (addr_arg >= 0) {
     __u32 len = args[(addr_arg + 1) & 7];

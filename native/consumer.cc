@@ -694,7 +694,7 @@ void Consumer::decode(const saker_rec* r, size_t size) {
     case SAKER_EVT_RECVMSG: {
       int64_t num = int64_t(int32_t(a[0]));
       e.setRes(res);
-      if (type == SAKER_EVT_SENDTO || type == SAKER_EVT_RECVFROM) e.setStr(0, s[0]);  // evt.buffer
+      e.setStr(0, s[0]);  // evt.buffer (data; for *msg the first iovec's)
       if (type == SAKER_EVT_RECVMSG) {
         e.setNum(0, res > 0 ? uint64_t(res) : 0); e.setNum(1, uint64_t(num));
       } else {

@@ -227,7 +227,7 @@ describe.skipIf(!bpfAvailable)('real actions on the real kernel', () => {
     expect(exits[0]!.event.args.reaper_tid).toBe(BigInt(reaper));
   });
 
-  test('sendto/recvfrom carry the data (evt.buffer, up to 80 bytes) and the socket', async () => {
+  test('sendto/recvfrom/sendmsg/recvmsg carry the data (evt.buffer, up to 80 bytes)', async () => {
     const py = [
       'import socket',
       'r = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); r.bind(("127.0.0.1", 0))',
@@ -235,8 +235,10 @@ describe.skipIf(!bpfAvailable)('real actions on the real kernel', () => {
       'payload = bytes.fromhex("cafebabe") + b"x" * 100',
       's.sendto(payload, r.getsockname())',
       'r.recvfrom(4096)',
+      's.connect(r.getsockname()); s.sendmsg([b"msg-part-1", b"msg-part-2"])',
+      'r.recvmsg(4096)',
     ].join('\n');
-    const c = await captureDuring({ eventTypes: ids('sendto', 'recvfrom') }, () => {
+    const c = await captureDuring({ eventTypes: ids('sendto', 'recvfrom', 'sendmsg', 'recvmsg') }, () => {
       spawnSync('/usr/bin/python3', ['-c', py], { stdio: 'ignore' });
     });
     const expected = Buffer.concat([Buffer.from('cafebabe', 'hex'), Buffer.alloc(76, 'x')]);
@@ -248,6 +250,13 @@ describe.skipIf(!bpfAvailable)('real actions on the real kernel', () => {
     expect(Buffer.from(sent[0]!.event.args.data as Uint8Array)).toEqual(expected);
     expect(Buffer.from(got[0]!.event.args.data as Uint8Array)).toEqual(expected);
     expect(got[0]!.event.args.size).toBe(4096n);
+    // sendmsg/recvmsg: the first iovec's data (the receiver's single buffer holds both parts).
+    const sentMsg = findEvents(c, 'sendmsg', (f) => f.proc.name?.startsWith('python') === true && isMine(f));
+    const gotMsg = findEvents(c, 'recvmsg', (f) => f.proc.name?.startsWith('python') === true && isMine(f));
+    expect(sentMsg.length).toBe(1);
+    expect(gotMsg.length).toBe(1);
+    expect(Buffer.from(sentMsg[0]!.event.args.data as Uint8Array).toString()).toBe('msg-part-1');
+    expect(Buffer.from(gotMsg[0]!.event.args.data as Uint8Array).toString()).toBe('msg-part-1msg-part-2');
   });
 
   test('exec from an overlayfs upper layer: proc.is_exe_upper_layer, and not for a lower-layer file', async () => {
