@@ -172,11 +172,12 @@ class Generator {
       return this.operand(inner);
     }
     if (name === 'join') return this.join(e);
-    if (name === 'getopt' || inner === undefined) {
+    if (name === 'getopt') return this.getopt(e);
+    if (inner === undefined) {
       throw new CodegenError(`transformer '${name}' is not supported by the engine`);
     }
     const v = this.operand(inner);
-    if (v.access.ancestors === true || v.access.reads.length > 1) throw new CodegenError(`transformer '${name}' over a multi-valued field`);
+    if (isMultiValued(v)) throw new CodegenError(`transformer '${name}' over a multi-valued field`);
     switch (name) {
       case 'tolower': return { ...v, post: [...v.post, 'F.toLower()'] };
       case 'toupper': return { ...v, post: [...v.post, 'F.toUpper()'] };
@@ -208,7 +209,7 @@ class Generator {
         return;
       }
       const v = this.operand(x);
-      if (v.kind !== 'str' || v.access.ancestors === true || v.access.reads.length !== 1) throw new CodegenError('join() over a non-string or multi-valued field');
+      if (v.kind !== 'str' || isMultiValued(v)) throw new CodegenError('join() over a non-string or multi-valued field');
       lines.push(`  if (${this.readExpr(v, v.access.reads[0]!)}) { p${k} = F.sp; l${k} = F.sl; h${k} = true; }`);
     };
     part(sepExpr, 0);
@@ -225,17 +226,60 @@ class Generator {
     return { kind: 'str', access, post: [] };
   }
 
+  /**
+   * getopt((a, b, ...), "optstring")[c] (libs' multivalue transformer): the present list items
+   * are scanned like getopt(3) by engine-as/getopt.ts with an option table built here. With a
+   * selector the value is the last argument of option c (missing when c does not occur);
+   * without one it is the list of options and arguments.
+   */
+  private getopt(e: TransformerExpr): Value {
+    const [listExpr, optExpr] = e.values;
+    if (listExpr === undefined || listExpr.kind !== 'transformer_list') throw new CodegenError('getopt() over a list field');
+    if (optExpr === undefined || optExpr.kind !== 'value') throw new CodegenError('getopt() with a non-literal optstring');
+    const lines: string[] = [];
+    listExpr.values.forEach((x, k) => {
+      lines.push(`  let p${k}: usize = 0; let l${k}: u32 = 0; let h${k} = false;`);
+      if (x.kind === 'value') {
+        const [l, n] = this.literal(valueToBytes(x.value));
+        lines.push(`  p${k} = ${l}; l${k} = ${n}; h${k} = true;`);
+        return;
+      }
+      const v = this.operand(x);
+      if (v.kind !== 'str' || isMultiValued(v)) throw new CodegenError('getopt() over a non-string or multi-valued item');
+      lines.push(`  if (${this.readExpr(v, v.access.reads[0]!)}) { p${k} = F.sp; l${k} = F.sl; h${k} = true; }`);
+    });
+    lines.push(`  O.begin(${listExpr.values.length});`);
+    listExpr.values.forEach((_, k) => lines.push(`  if (h${k}) O.item(p${k}, l${k});`));
+    const [table] = this.literal(optionTable(valueToBytes(optExpr.value)));
+    const selector = e.arg === undefined ? -1 : Buffer.from(e.arg, 'latin1')[0]!;
+    if (e.arg !== undefined && e.arg.length !== 1) throw new CodegenError('getopt() field argument must be a single option character');
+    if (selector >= 0) {
+      lines.push(`  return O.run(${table}, ${selector}) != 0;`);
+      const fn = this.helpers.helper(this.fresh('getopt'), lines.join('\n'));
+      return { kind: 'str', access: { kind: 'str', signed: false, type: 'PT_CHARBUF', reads: [`${fn}(ev)`] }, post: [] };
+    }
+    lines.push(`  return O.run(${table}, -1);`);
+    const fn = this.helpers.helper(this.fresh('getopt'), lines.join('\n'), 'u32');
+    return { kind: 'str', access: { kind: 'str', signed: false, type: 'PT_CHARBUF', reads: ['O.at(n)'], list: fn }, post: [] };
+  }
+
   /** `read && post...` for alternative `i` (ancestor reads use the loop variable `n`). */
   private readExpr(v: Value, read: string): string {
     return [read, ...v.post].join(' && ');
   }
 
   /** Wraps a comparison `cmp` (over F.* values) in the read logic: any alternative / ancestor. */
-  private valueCheck(v: Value, cmp: string, everyAlternative = false): string {
+  private valueCheck(v: Value, cmp: string, everyAlternative = false, everyItem = false): string {
     if (everyAlternative && v.access.reads.length > 1) {
       // `fd.ip != x` (libs' compare_ip/net/port): every present endpoint must differ
       const lines = v.access.reads.map((r) => `  if (${this.readExpr(v, r)}) {\n    if (!(${cmp})) return false;\n    any = true;\n  }`);
       return `  let any = false;\n${lines.join('\n')}\n  return any;`;
+    }
+    if (v.access.list !== undefined && everyItem) {
+      return `  const count = ${v.access.list}(ev);\n  for (let n: u32 = 0; n < count; n++) {\n    if (!(${this.readExpr(v, v.access.reads[0]!)} && (${cmp}))) return false;\n  }\n  return true;`;
+    }
+    if (v.access.list !== undefined) {
+      return `  const count = ${v.access.list}(ev);\n  for (let n: u32 = 0; n < count; n++) {\n    if (${this.readExpr(v, v.access.reads[0]!)} && (${cmp})) return true;\n  }\n  return false;`;
     }
     if (v.access.ancestors === true) {
       return `  for (let n: u32 = 1; F.procN(ev, n) != 0; n++) {\n    if (${this.readExpr(v, v.access.reads[0]!)} && (${cmp})) return true;\n  }\n  return false;`;
@@ -264,6 +308,7 @@ class Generator {
         return `!${this.cond(e.child)}`;
       case 'unary': {
         const v = this.operand(e.left);
+        if (v.access.list !== undefined) return 'true'; // a list is always extracted (maybe empty)
         return `${this.check(this.valueCheck(v, 'true'))}(ev)`;
       }
       case 'binary':
@@ -288,7 +333,8 @@ class Generator {
       const cmp = e.right.kind === 'field' || e.right.kind === 'transformer'
         ? this.fieldToField(e, left)
         : this.valueCmp(e, left);
-      return `${this.check(this.valueCheck(left, cmp, e.op === '!='))}(ev)`;
+      // a list value (libs' list filters): `in` holds when every item is in the set, `intersects` when one is
+      return `${this.check(this.valueCheck(left, cmp, e.op === '!=', e.op === 'in'))}(ev)`;
     } catch (err) {
       if (err instanceof UnsupportedCheck) {
         this.notes.push(err.message);
@@ -309,7 +355,7 @@ class Generator {
    * dozens of `proc.name in (...)` lists per exec event this replaces a hash lookup per list.
    */
   private dictCheck(e: BinaryCheckExpr, left: Value): string | undefined {
-    if (left.kind !== 'str' || left.post.length > 0 || left.access.ancestors === true || left.access.reads.length !== 1) return undefined;
+    if (left.kind !== 'str' || left.post.length > 0 || isMultiValued(left)) return undefined;
     if (e.modifier !== undefined) return undefined;
     const negate = e.op === '!=';
     let values: ValueExpr[];
@@ -441,7 +487,7 @@ class Generator {
 
   private fieldToField(e: BinaryCheckExpr, left: Value): string {
     const right = this.operand(e.right as FieldExpr | TransformerExpr);
-    if (right.access.ancestors === true || right.access.reads.length !== 1) throw new UnsupportedCheck(`multi-valued right-hand field in ${e.op}`);
+    if (isMultiValued(right)) throw new UnsupportedCheck(`multi-valued right-hand field in ${e.op}`);
     const rread = this.readExpr(right, right.access.reads[0]!);
     if (left.kind === 'str' && right.kind === 'str') {
       const op = this.stringOpOnPair(e.op, 'lp', 'll', 'F.sp', 'F.sl');
@@ -601,7 +647,7 @@ class Generator {
       }
       let entry = this.outFields.get(t.raw);
       if (entry === undefined) {
-        const reads = access.ancestors === true ? [] : access.reads;
+        const reads = access.ancestors === true || access.list !== undefined ? [] : access.reads;
         const out = kind === 'str' ? 'F.outStr(k)' : kind === 'num' ? 'F.outNum(k)' : 'F.outIp(k)';
         const index = this.outFields.size;
         const line = reads.length === 0 || reads[0] === 'false'
@@ -681,6 +727,7 @@ class Generator {
       "import * as G from './glob';",
       "import * as N from './net';",
       "import * as R from './regex';",
+      "import * as O from './getopt';",
       "import { ByteMap, ByteSet, resetHashCache } from './byteset';",
       "import { PathPrefixSet } from './pmatch';",
       "import { validateBatch } from './validate';",
@@ -809,6 +856,26 @@ function outAtTable(outAt: Map<number, number>): number[] {
   const table: number[] = [];
   for (let id = 0; id <= max; id++) table.push(outAt.get(id) ?? 0xffffffff);
   return table.length === 0 ? [0xffffffff] : table;
+}
+
+/** Whether a value can have several values (any of which may satisfy a comparison). */
+function isMultiValued(v: Value): boolean {
+  return v.access.ancestors === true || v.access.list !== undefined || v.access.reads.length !== 1;
+}
+
+/** getopt's option table: 0 not an option, 1 an option, 2 an option taking an argument. */
+function optionTable(optstring: Uint8Array): Uint8Array {
+  const table = new Uint8Array(256);
+  for (let i = optstring[0] === 0x3a ? 1 : 0; i < optstring.length; i++) {
+    const c = optstring[i]!;
+    if (c === 0x3a) continue;
+    table[c] = 1;
+    if (optstring[i + 1] === 0x3a) {
+      table[c] = 2;
+      i++;
+    }
+  }
+  return table;
 }
 
 function numCmp(op: string, a: string, b: string): string {

@@ -20,6 +20,8 @@ export interface FieldAccess {
   reads: string[];
   /** proc.aname-style fields without index: every ancestor from the parent up (level `n` in the read). */
   ancestors?: boolean;
+  /** A list value (getopt without selector): this helper returns the count; reads[0] reads item `n`. */
+  list?: string;
   /** Numbers stored as IP-network checks compare by CIDR (fd.net / fd.snet ...). */
   net?: boolean;
 }
@@ -124,9 +126,9 @@ function paramSwitch(name: string, render: (event: string, p: ParamDef) => strin
 export class HelperRegistry {
   readonly bodies = new Map<string, string>();
 
-  /** Returns the name of a `(ev: usize): bool` helper with this body. */
-  helper(name: string, body: string): string {
-    if (!this.bodies.has(name)) this.bodies.set(name, `function ${name}(ev: usize): bool { ${body} }`);
+  /** Returns the name of a `(ev: usize): bool` (or `result`) helper with this body. */
+  helper(name: string, body: string, result = 'bool'): string {
+    if (!this.bodies.has(name)) this.bodies.set(name, `function ${name}(ev: usize): ${result} { ${body} }`);
     return name;
   }
 }
