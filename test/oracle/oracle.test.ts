@@ -54,6 +54,14 @@ describe('oracle: process ancestry', () => {
     expect(holds('proc.aname != sshd', open('/x'))).toBe(true);
   });
 
+  it('compares each ancestor with the whole modified list (libs: flt_compare per ancestor)', () => {
+    // no single ancestor differs from all three names, though each name has an ancestor differing
+    expect(holds('proc.aname != allof (bash, sshd, systemd)', open('/x'))).toBe(false);
+    expect(holds('proc.aname != allof (bash, sshd)', open('/x'))).toBe(true);
+    expect(holds('proc.aname startswith allof (s, ss)', open('/x'))).toBe(true);
+    expect(holds('proc.aname startswith allof (b, ss)', open('/x'))).toBe(false);
+  });
+
   it('reads cmdline as name and arguments', () => {
     expect(holds('proc.cmdline = "cat /etc/shadow"', open('/x'))).toBe(true);
     expect(holds('proc.pcmdline = "bash -i"', open('/x'))).toBe(true);

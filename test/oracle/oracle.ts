@@ -288,8 +288,9 @@ function binary(x: BinaryCheckExpr, e: EventInput, index: number): boolean {
 
   if (op === 'in' || op === 'intersects') return anyValue((v) => literals.some((l) => equal(v, l)));
   if (x.modifier !== undefined) {
-    const each = (l: Literal): boolean => anyValue((v) => check(op, v, l));
-    return x.modifier === 'allof' ? literals.every(each) : literals.some(each);
+    // libs compares each value (each ancestor, each endpoint) with the whole modified list
+    const allOf = x.modifier === 'allof';
+    return anyValue((v) => (allOf ? literals.every((l) => check(op, v, l)) : literals.some((l) => check(op, v, l))));
   }
   const l = literals[0];
   if (l === undefined) throw new Error(`oracle: ${op} without a value`);
