@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "consumer.h"
+#include "container_napi.h"
 
 namespace {
 
@@ -243,6 +244,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("containerIdFromCgroup", Napi::Function::New(env, ContainerIdFromCgroup));
   exports.Set("replayCapture", Napi::Function::New(env, ReplayCapture));
   exports.Set("abiVersion", Napi::Number::New(env, 1));
+  saker::registerContainerExports(env, exports);
   return exports;
 }
 

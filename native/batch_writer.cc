@@ -148,7 +148,7 @@ uint32_t BatchWriter::processIndex(const ThreadInfo* t, int depth) {
   put32(r + 36, flags);
   put32(r + 40, parent == index ? kNoneIndex : parent);
   put32(r + 44, leader);
-  put32(r + 48, kNoneIndex);  // container records come with the runtime metadata (not yet)
+  put32(r + 48, containerIndex(t->containerId));
   put64(r + 56, uint64_t(t->loginuid));
   put64(r + 64, t->capEffective);
   put64(r + 72, t->capPermitted);
@@ -184,11 +184,53 @@ uint32_t BatchWriter::processIndex(const ThreadInfo* t, int depth) {
   return index;
 }
 
+uint32_t BatchWriter::containerIndex(const std::string& id) {
+  if (id.empty() || id == "host") return kNoneIndex;
+  auto it = containerIndex_.find(id);
+  if (it != containerIndex_.end()) return it->second;
+  std::shared_ptr<const ContainerInfo> c = containerTable().find(id);
+  if (!c) {
+    containerIndex_.emplace(id, kNoneIndex);
+    return kNoneIndex;
+  }
+  uint32_t index = uint32_t(containers_.size() / kContainerSize);
+  uint32_t firstMount = uint32_t(mounts_.size() / kMountSize);
+  for (const ContainerMount& m : c->mounts) {
+    size_t at = mounts_.size();
+    mounts_.resize(at + kMountSize, 0);
+    uint8_t* mr = mounts_.data() + at;
+    putRef(mr + 0, str(m.source));
+    putRef(mr + 8, str(m.dest));
+    putRef(mr + 16, str(m.mode));
+    putRef(mr + 24, str(m.propagation));
+    put32(mr + 32, m.rw ? 1u : 0u);
+  }
+  containers_.resize(containers_.size() + kContainerSize, 0);
+  uint8_t* r = containers_.data() + size_t(index) * kContainerSize;
+  putRef(r + 0, str(id));
+  putRef(r + 8, str(c->name));
+  putRef(r + 16, str(c->image));
+  putRef(r + 24, str(c->imageRepository));
+  putRef(r + 32, str(c->imageTag));
+  putRef(r + 40, str(c->imageDigest));
+  putRef(r + 48, str(c->type));
+  putRef(r + 56, c->k8sNsName ? str(*c->k8sNsName) : missingRef());
+  putRef(r + 64, c->k8sPodName ? str(*c->k8sPodName) : missingRef());
+  put64(r + 72, c->hasStartTs ? c->startTs : 0);
+  put32(r + 80, c->mounts.empty() ? 0 : firstMount);
+  put32(r + 84, uint32_t(c->mounts.size()));
+  put32(r + 88, (c->privilegedKnown ? 1u : 0u) | (c->privileged ? 2u : 0u) | (c->hasStartTs ? 4u : 0u));
+  containerIndex_.emplace(id, index);
+  return index;
+}
+
 uint8_t* BatchWriter::finish(uint64_t seq, size_t* length) {
   auto align8 = [](size_t v) { return (v + 7) & ~size_t(7); };
   size_t evOff = 80;
   size_t prOff = align8(evOff + events_.size());
-  size_t strOff = align8(prOff + procs_.size());
+  size_t ctOff = align8(prOff + procs_.size());
+  size_t mnOff = align8(ctOff + containers_.size());
+  size_t strOff = align8(mnOff + mounts_.size());
   size_t total = strOff + arena_.size();
   uint8_t* b = static_cast<uint8_t*>(calloc(1, align8(total) + 8));
   put32(b + 0, 0x424B4153u);
@@ -202,17 +244,19 @@ uint8_t* BatchWriter::finish(uint64_t seq, size_t* length) {
   put32(b + 28, uint32_t(prOff));
   put32(b + 32, uint32_t(procs_.size() / kProcessSize));
   put32(b + 36, kProcessSize);
-  put32(b + 40, uint32_t(strOff));  // empty container table
-  put32(b + 44, 0);
-  put32(b + 48, 96);
-  put32(b + 52, uint32_t(strOff));  // empty mount table
-  put32(b + 56, 0);
-  put32(b + 60, 40);
+  put32(b + 40, uint32_t(ctOff));
+  put32(b + 44, uint32_t(containers_.size() / kContainerSize));
+  put32(b + 48, kContainerSize);
+  put32(b + 52, uint32_t(mnOff));
+  put32(b + 56, uint32_t(mounts_.size() / kMountSize));
+  put32(b + 60, kMountSize);
   put32(b + 64, uint32_t(strOff));
   put32(b + 68, uint32_t(arena_.size()));
   put64(b + 72, seq);
   memcpy(b + evOff, events_.data(), events_.size());
   memcpy(b + prOff, procs_.data(), procs_.size());
+  memcpy(b + ctOff, containers_.data(), containers_.size());
+  memcpy(b + mnOff, mounts_.data(), mounts_.size());
   memcpy(b + strOff, arena_.data(), arena_.size());
   *length = total;
   events_.clear();
@@ -220,6 +264,9 @@ uint8_t* BatchWriter::finish(uint64_t seq, size_t* length) {
   arena_.clear();
   dedup_.clear();
   procIndex_.clear();
+  containers_.clear();
+  mounts_.clear();
+  containerIndex_.clear();
   return b;
 }
 

@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "container_table.h"
 #include "state.h"
 
 namespace saker {
@@ -14,6 +15,8 @@ namespace saker {
 constexpr uint32_t kNoneIndex = 0xFFFFFFFFu;
 constexpr uint32_t kEventSize = 192;
 constexpr uint32_t kProcessSize = 208;
+constexpr uint32_t kContainerSize = 96;
+constexpr uint32_t kMountSize = 40;
 
 // Event flag bits (EVT_*).
 enum : uint32_t {
@@ -43,7 +46,7 @@ class BatchWriter {
   /** Appends an exit event of `type` for thread `t` (may be null) and returns it for filling in. */
   EventRef add(uint16_t type, uint64_t num, uint64_t tsEpochNs, int32_t tid, int32_t pid, uint16_t cpu, const ThreadInfo* t);
   size_t eventCount() const { return events_.size() / kEventSize; }
-  size_t byteSize() const { return 80 + events_.size() + procs_.size() + arena_.size() + 16; }
+  size_t byteSize() const { return 80 + events_.size() + procs_.size() + containers_.size() + mounts_.size() + arena_.size() + 32; }
   /** Assembles the batch into a malloc'd buffer (the caller frees it) and resets the writer. */
   uint8_t* finish(uint64_t seq, size_t* length);
 
@@ -54,12 +57,16 @@ class BatchWriter {
  private:
   friend class EventRef;
   uint32_t processIndex(const ThreadInfo* t, int depth);
+  /** The container record for a container id (written once per batch), or none before metadata. */
+  uint32_t containerIndex(const std::string& id);
   State& state_;
-  std::vector<uint8_t> events_, procs_;
+  std::vector<uint8_t> events_, procs_, containers_, mounts_;
   std::string arena_;
   std::unordered_map<std::string, uint32_t> dedup_;
   // tid → (version, index in this batch's process table); kAdding marks a record being built.
   std::unordered_map<int32_t, std::pair<uint64_t, uint32_t>> procIndex_;
+  // container id → index in this batch's container table, or none (no metadata yet).
+  std::unordered_map<std::string, uint32_t> containerIndex_;
 };
 
 }  // namespace saker

@@ -5,6 +5,8 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import type { ContainerInfoInput } from './container-info.js';
+
 export interface CaptureOptions {
   /** Batch ABI event type ids to capture; the state types (exec, open, close, ...) are always added. */
   eventTypes?: number[];
@@ -56,6 +58,10 @@ interface AddonModule {
   /** Feeds a capture file through the same decode/state/batch code; rejects with the byte offset of a
    * truncated or corrupt part. */
   replayCapture(path: string, onBatch: (batch: Uint8Array) => void, options?: { batchEvents?: number }): Promise<void>;
+  /** Container metadata for a container.id (null forgets it); see container-info.ts. */
+  setContainerInfo(id: string, info: ContainerInfoInput | null): void;
+  /** Entries in the addon's container table. */
+  containerInfoCount(): number;
 }
 
 function repoRoot(): string {
