@@ -1,0 +1,38 @@
+// Container metadata from a Docker Engine API socket (Docker, or Podman's compatible API).
+import { containerMetadataFromDocker } from './docker-metadata.js';
+import type { ContainerMetadata } from './metadata.js';
+import { getJsonOverUnixSocket } from './unix-http.js';
+
+export interface ContainerMetadataSource {
+  readonly kind: string;
+  readonly socket: string;
+  /** The container's metadata, or null when the runtime does not know the id. Rejects when the
+   * runtime cannot be asked (socket gone, timeout, HTTP error). */
+  fetch(id: string): Promise<ContainerMetadata | null>;
+  /** Ids of the containers that exist now (running or not). */
+  list(): Promise<string[]>;
+}
+
+export class DockerApiSource implements ContainerMetadataSource {
+  constructor(readonly socket: string, readonly kind: 'docker' | 'podman' = 'docker', private readonly timeoutMs = 2000) {}
+
+  async fetch(id: string): Promise<ContainerMetadata | null> {
+    const ctr = await getJsonOverUnixSocket(this.socket, `/containers/${encodeURIComponent(id)}/json`, this.timeoutMs);
+    if (ctr.status === 404) return null;
+    if (ctr.status !== 200) throw new Error(`${this.kind} ${this.socket}: GET /containers/${id}/json answered HTTP ${ctr.status}`);
+    const imageRef = (ctr.body as { Image?: unknown } | null)?.Image;
+    let image: unknown = null;
+    if (typeof imageRef === 'string' && imageRef !== '') {
+      // The image may be gone (removed while the container runs): repository and tag stay empty.
+      const img = await getJsonOverUnixSocket(this.socket, `/images/${encodeURIComponent(imageRef)}/json`, this.timeoutMs);
+      if (img.status === 200) image = img.body;
+    }
+    return containerMetadataFromDocker(ctr.body, image, this.kind);
+  }
+
+  async list(): Promise<string[]> {
+    const res = await getJsonOverUnixSocket(this.socket, '/containers/json?all=1', this.timeoutMs);
+    if (res.status !== 200 || !Array.isArray(res.body)) throw new Error(`${this.kind} ${this.socket}: GET /containers/json answered HTTP ${res.status}`);
+    return res.body.map((c) => (c as { Id?: unknown }).Id).filter((x): x is string => typeof x === 'string');
+  }
+}

@@ -1,0 +1,87 @@
+// A real Docker container under the real capture: events inside it carry container.id (12 hex, as
+// Falco), and once the Docker API answered, a container record with name, image, repository, tag,
+// privileged and the bind mount. The first batch that mentions the container has no record yet
+// (the lookup starts from it), as Falco's fields are unavailable until its lookup completes.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { describe, expect, test } from 'vitest';
+import { setupContainerMetadata } from '../../host/container/container-metadata.js';
+import { readBatch, type DecodedBatch } from '../../host/engine/batch-reader.js';
+import { validateBatch } from '../../host/engine/batch-validate.js';
+import { eventTypeId } from '../../host/engine/event-types.js';
+import { createCapture, loadCaptureAddon } from '../../native/capture.js';
+import { dockerAvailable, TEST_IMAGE } from './support.js';
+
+const docker = (...args: string[]): string => execFileSync('docker', args, { encoding: 'utf8', timeout: 60000 }).trim();
+
+describe.skipIf(!dockerAvailable)('real container metadata', () => {
+  test('cat /etc/shadow and a shell inside a container: id, name, image, privileged=false, mounts', async () => {
+    const addon = loadCaptureAddon();
+    const warnings: string[] = [];
+    const { service, used } = setupContainerMetadata(addon, { warn: (m) => warnings.push(m) });
+    expect(used.map((r) => r.kind)).toContain('docker');
+    const name = `saker-ct-${process.pid}`;
+    const raw: Uint8Array[] = [];
+    const cap = createCapture({ eventTypes: [eventTypeId('openat'), eventTypeId('execve')], flushMs: 10 });
+    cap.start((b) => {
+      service.observeBatch(b);
+      raw.push(b);
+    });
+    let fullId = '';
+    try {
+      fullId = docker('run', '-d', '--rm', '--network', 'none', '--name', name, '-v', '/etc:/host/etc:ro', TEST_IMAGE, 'sleep', '30');
+      expect(fullId).toMatch(/^[0-9a-f]{64}$/);
+      const id = fullId.slice(0, 12);
+      // The container's first events reach a batch, which starts the lookup; wait for its answer.
+      const deadline = Date.now() + 15000;
+      while (service.get(id) === undefined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(service.get(id)?.name).toBe(name);
+      docker('exec', name, 'sh', '-c', 'cat /etc/shadow > /dev/null; sh -c "cat /host/etc/hostname" > /dev/null');
+      await new Promise((r) => setTimeout(r, 200));
+    } finally {
+      await cap.stop();
+      if (fullId !== '') spawnSync('docker', ['rm', '-f', name], { stdio: 'ignore' });
+      addon.setContainerInfo(fullId.slice(0, 12), null);
+    }
+    const id = fullId.slice(0, 12);
+    const batches: DecodedBatch[] = raw.map((b) => {
+      validateBatch(b);
+      return readBatch(b);
+    });
+
+    // Before the metadata: the process carries the id, but no container record.
+    const first = batches.find((b) => b.processes.some((p) => p.containerId === id));
+    expect(first).toBeDefined();
+    const early = first!.processes.filter((p) => p.containerId === id);
+    expect(early.every((p) => p.container === null)).toBe(true);
+
+    const shadow = batches.flatMap((b) => b.events
+      .filter((e) => e.type === 'openat' && e.fd?.name === '/etc/shadow' && e.proc !== null)
+      .map((e) => ({ b, p: b.processes[e.proc!]! }))
+      .filter(({ p }) => p.containerId === id));
+    expect(shadow.length).toBeGreaterThan(0);
+    const { b, p } = shadow[0]!;
+    expect(p.name).toBe('cat');
+    expect(p.containerId).toMatch(/^[0-9a-f]{12}$/);
+    expect(p.container).not.toBeNull();
+    const c = b.containers[p.container!]!;
+    expect(c.id).toBe(id);
+    expect(c.name).toBe(name);
+    expect(c.image).toBe(TEST_IMAGE);
+    expect(c.imageRepository).toBe('saker-test/busybox');
+    expect(c.imageTag).toBe('1');
+    expect(c.type).toBe('docker');
+    expect(c.privileged).toBe(false);
+    expect(c.k8sPodName).toBeNull();
+    expect(c.k8sNsName).toBeNull();
+    expect(c.mounts).toContainEqual({ source: '/etc', dest: '/host/etc', mode: 'ro', rw: false, propagation: 'rprivate' });
+
+    // The nested shell's cat of the bind-mounted file: same container record.
+    const hostname = batches.flatMap((bb) => bb.events
+      .filter((e) => e.type === 'openat' && e.fd?.name === '/host/etc/hostname' && e.proc !== null)
+      .map((e) => bb.processes[e.proc!]!));
+    expect(hostname.length).toBeGreaterThan(0);
+    expect(hostname[0]!.containerId).toBe(id);
+    expect(hostname[0]!.container).not.toBeNull();
+    expect(warnings).toEqual([]);
+  }, 90000);
+});
