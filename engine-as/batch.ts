@@ -7,6 +7,7 @@ let batchBase: usize = 0;
 let eventsBase: usize = 0;
 let eventCountV: u32 = 0;
 let procsBase: usize = 0;
+let procCountV: u32 = 0;
 let containersBase: usize = 0;
 let mountsBase: usize = 0;
 let arenaBase: usize = 0;
@@ -17,6 +18,7 @@ export function beginBatch(base: usize): void {
   eventsBase = base + <usize>load<u32>(base, A.HEADER_EVENTS + A.TABLE_OFFSET);
   eventCountV = load<u32>(base, A.HEADER_EVENTS + A.TABLE_COUNT);
   procsBase = base + <usize>load<u32>(base, A.HEADER_PROCESSES + A.TABLE_OFFSET);
+  procCountV = load<u32>(base, A.HEADER_PROCESSES + A.TABLE_COUNT);
   containersBase = base + <usize>load<u32>(base, A.HEADER_CONTAINERS + A.TABLE_OFFSET);
   mountsBase = base + <usize>load<u32>(base, A.HEADER_MOUNTS + A.TABLE_OFFSET);
   arenaBase = base + <usize>load<u32>(base, A.HEADER_STRINGS_OFFSET);
@@ -72,6 +74,13 @@ export function beginBatch(base: usize): void {
 }
 @inline export function evFdNum(ev: usize): i64 {
   return load<i64>(ev, A.EVENT_FD_NUM);
+}
+@inline export function processCount(): u32 {
+  return procCountV;
+}
+/** Index of the event's process record in the batch's process table, or A.NONE_INDEX. */
+@inline export function evProcIndex(ev: usize): u32 {
+  return load<u32>(ev, A.EVENT_PROC);
 }
 /** Process record of the event's thread, or 0. */
 @inline export function evProc(ev: usize): usize {

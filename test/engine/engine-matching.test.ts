@@ -105,3 +105,24 @@ describe('exceptions', () => {
     expect(matchNames(engine, [openat(cat, '/etc/ld.so.conf.d/x.conf')])[0]).toEqual([]);
   });
 });
+
+describe('process-derived values across the events of a batch', () => {
+  it('events sharing a process record and events of other processes get the same matches as alone', async () => {
+    const { init, sshd, bash, cat } = tree();
+    const yaml = rulesYaml({
+      name_bash: 'proc.name = bash',
+      parent_bash: 'proc.pname in (bash, zsh)',
+      grandparent_sshd: 'proc.aname[2] = sshd',
+      image_nginx: 'container.image.repository = docker.io/library/nginx',
+      not_root_user: 'user.name != root',
+    });
+    const engine = await engineFor(yaml, 'all', true);
+    const events = [openat(bash, '/a'), openat(cat, '/b'), execve(bash), openat(sshd, '/c'), openat(cat, '/d'), openat(init, '/e'), openat(null, '/f'), execve(cat)];
+    const together = matchNames(engine, events);
+    const alone = events.map((e) => matchNames(engine, [e])[0]!);
+    expect(together).toEqual(alone);
+    expect(together[0]).toEqual(['name_bash', 'image_nginx', 'not_root_user']);
+    expect(together[1]).toEqual(['parent_bash', 'grandparent_sshd', 'image_nginx']);
+    expect(together[4]).toEqual(together[1]);
+  });
+});

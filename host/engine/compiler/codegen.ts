@@ -395,6 +395,7 @@ class Generator {
     const decls: string[] = [];
     const inits: string[] = [];
     const fns: string[] = [];
+    let procDicts = 0;
     for (const d of this.dicts.values()) {
       // signature of each literal: which checks contain it
       const sigOf = new Map<string, number>();
@@ -425,16 +426,42 @@ class Generator {
         inits.push(`${d.name}_map.set(${l}, ${n}, ${litSig[lit.index]!});`);
       }
       const sigCount = sigs.length;
+      const lookup = `${d.read} ? ${d.name}_map.get(F.sp, F.sl, ${ABSENT}) : ${MISSING}`;
       fns.push(
         `/** Signature of the field's value this event: < ${sigCount}, or ${ABSENT} (no literal), or ${MISSING} (missing). */`,
         `function ${d.name}(ev: usize): u32 {`,
         `  if (${d.name}_ep == epoch) return ${d.name}_v;`,
         `  ${d.name}_ep = epoch;`,
-        `  ${d.name}_v = ${d.read} ? ${d.name}_map.get(F.sp, F.sl, ${ABSENT}) : ${MISSING};`,
-        `  return ${d.name}_v;`,
-        '}',
       );
+      if (PROCESS_PURE_READ.test(d.read)) {
+        // the value depends on the event's process record only: looked up once per process and batch
+        const slot = procDicts++;
+        fns.push(
+          '  const pi = B.evProcIndex(ev);',
+          `  if (pi == A.NONE_INDEX) { ${d.name}_v = ${lookup}; return ${d.name}_v; }`,
+          `  const at = PD + ((<usize>pi * PD_N + ${slot}) << 2);`,
+          '  const known = load<u32>(at);',
+          `  if (known != 0) { ${d.name}_v = known - 3; return ${d.name}_v; }`,
+          `  ${d.name}_v = ${lookup};`,
+          `  store<u32>(at, ${d.name}_v + 3);`,
+        );
+      } else {
+        fns.push(`  ${d.name}_v = ${lookup};`);
+      }
+      fns.push(`  return ${d.name}_v;`, '}');
     }
+    // per-process signatures of process-derived fields, for the current batch: (signature + 3), 0 = not yet
+    decls.push(`const PD_N: u32 = ${Math.max(1, procDicts)};`, 'let PD: usize = 0;', 'let pdCap: u32 = 0;');
+    fns.push(
+      'function procDictsBegin(): void {',
+      '  const n = B.processCount() * PD_N;',
+      '  if (n > pdCap) {',
+      '    pdCap = n + (n >> 1) + 64;',
+      '    PD = heap.alloc(<usize>pdCap << 2);',
+      '  }',
+      `  ${procDicts === 0 ? '// no process-derived dictionaries' : 'memory.fill(PD, 0, <usize>n << 2);'}`,
+      '}',
+    );
     return { decls, inits, fns };
   }
 
@@ -796,6 +823,7 @@ class Generator {
       '/** Evaluates every event of the (validated) batch at base; returns the number of matches. */',
       'export function evaluate(base: usize): u32 {',
       '  B.beginBatch(base);',
+      '  procDictsBegin();',
       '  matchCount = 0;',
       '  const n = B.eventCount();',
       '  for (let i: u32 = 0; i < n; i++) {',
@@ -834,6 +862,9 @@ class Generator {
 }
 
 class UnsupportedCheck extends Error {}
+
+/** Field reads whose value is a function of the event's process record alone (its strings, its ancestors', its container's). */
+const PROCESS_PURE_READ = /^F\.(procStr\(ev, \d+, A\.PROCESS_[A-Z_]+\)|containerStr\(ev, A\.CONTAINER_[A-Z_]+\))$/;
 
 const ABSENT = 0xfffffffe;
 const MISSING = 0xffffffff;
