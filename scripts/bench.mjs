@@ -10,9 +10,9 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const GROUPS = {
   engine: 'bench/engine-main.ts',
-  capture: null,
+  capture: 'bench/capture-main.ts',
   daemon: null,
-  outputs: null,
+  outputs: 'bench/outputs-main.ts',
 };
 
 const asked = process.argv.slice(2);

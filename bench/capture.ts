@@ -1,0 +1,98 @@
+// The `capture` benchmark: loop slowdowns with the capture running the upstream stable rules'
+// event types against no probe (interleaved rounds, minimum of each), and event rate, drops and the
+// daemon's CPU per event with one, two and three flat-out openat loops.
+import type { WasmEngine } from '../host/engine/engine.js';
+import { engineFor, ruleEventTypeIds, runLoop, stableRules, withProbe, type LoopKind } from './capture-probe.js';
+
+export const emit = (metric: string, value: number, unit: string): void => {
+  console.log(JSON.stringify({ metric, value: Math.round(value * 1000) / 1000, unit }));
+};
+
+const LOOPS: [LoopKind, string, number][] = [
+  ['open', 'openat_read_close', 100_000],
+  ['stat', 'stat', 200_000],
+  ['dd', 'dd_bs1', 100_000],
+  ['forkexec', 'fork_exec', 300],
+];
+
+interface Best {
+  base: number;
+  probed: number;
+}
+
+async function slowdowns(ids: number[], engine: WasmEngine, rounds: number): Promise<Map<LoopKind, Best>> {
+  const best = new Map<LoopKind, Best>(LOOPS.map(([k]) => [k, { base: Infinity, probed: Infinity }]));
+  for (let round = 0; round < rounds; round++) {
+    for (const [kind, , n] of LOOPS) {
+      const b = best.get(kind)!;
+      b.base = Math.min(b.base, await runLoop(kind, n));
+      // The loop runs in a child while this process consumes and evaluates, as the daemon would.
+      b.probed = Math.min(b.probed, await withProbe(ids, engine, () => runLoop(kind, n)));
+    }
+  }
+  return best;
+}
+
+export interface RateRun {
+  loops: number;
+  eventsPerS: number;
+  drops: number;
+  dropPercent: number;
+  cpuMsPerMillion: number;
+}
+
+async function openLoopRate(ids: number[], engine: WasmEngine | undefined, loops: number, iterations: number): Promise<RateRun> {
+  return withProbe(ids, engine, async (s) => {
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    await Promise.all(Array.from({ length: loops }, () => runLoop('open', iterations)));
+    const secs = (performance.now() - t0) / 1000;
+    await new Promise((r) => setTimeout(r, 100)); // the last batch (flushMs 20) reaches JS
+    const cpu = process.cpuUsage(cpu0);
+    const st = s.probe.stats();
+    const drops = st.dropsRingFull ?? 0;
+    const events = s.events();
+    return {
+      loops,
+      eventsPerS: events / secs,
+      drops,
+      dropPercent: (100 * drops) / Math.max(1, events + drops),
+      cpuMsPerMillion: (cpu.user + cpu.system) / 1000 / (events / 1e6),
+    };
+  });
+}
+
+export async function benchCapture(): Promise<void> {
+  const rounds = Number(process.env.BENCH_CAPTURE_ROUNDS ?? 5);
+  const rateSeconds = Number(process.env.BENCH_CAPTURE_RATE_S ?? 3);
+  const ruleset = stableRules();
+  const ids = ruleEventTypeIds(ruleset);
+  const engine = await engineFor(ruleset);
+  emit('capture_rule_event_types', ids.length, 'types');
+
+  const best = await slowdowns(ids, engine, rounds);
+  for (const [kind, name] of LOOPS) {
+    const b = best.get(kind)!;
+    emit(`capture_slowdown_${name}`, b.probed / b.base, 'ratio');
+    emit(`capture_loop_ns_${name}_no_probe`, b.base, 'ns');
+    emit(`capture_loop_ns_${name}_probed`, b.probed, 'ns');
+  }
+
+  // Each loop runs about rateSeconds of its own CPU time.
+  const iterations = Math.ceil((rateSeconds * 1e9) / best.get('open')!.probed);
+  const runs: RateRun[] = [];
+  for (const loops of [1, 2, 3]) runs.push(await openLoopRate(ids, engine, loops, iterations));
+  for (const r of runs) {
+    emit(`capture_events_per_s_open_loops_${r.loops}`, r.eventsPerS, 'events/s');
+    emit(`capture_drops_open_loops_${r.loops}`, r.drops, 'events');
+  }
+  const clean = runs.filter((r) => r.drops === 0);
+  emit('capture_max_events_per_s_zero_drops', clean.length > 0 ? Math.max(...clean.map((r) => r.eventsPerS)) : 0, 'events/s');
+  const two = runs.find((r) => r.loops === 2)!;
+  emit('capture_drop_percent_two_open_loops', two.dropPercent, '%');
+  emit('capture_daemon_cpu_ms_per_million_events', two.cpuMsPerMillion, 'ms');
+  // The same two loops with batches only counted, not evaluated: the capture's own share.
+  const bare = await openLoopRate(ids, undefined, 2, iterations);
+  emit('capture_addon_cpu_ms_per_million_events', bare.cpuMsPerMillion, 'ms');
+  emit('capture_drops_two_open_loops_no_engine', bare.drops, 'events');
+}
