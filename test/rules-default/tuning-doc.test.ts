@@ -97,7 +97,7 @@ const CHECKS: Record<string, () => Promise<void>> = {
   },
 
   'rules.d/append-list.yaml': async () => {
-    const rule = 'Saker Unexpected Process in Single-Program Container';
+    const rule = 'Saker Unexpected Program in Single-App Container';
     const mine = container({ id: 'dddddddddddd', image: 'registry.example.com/platform/redis:7', imageRepository: 'registry.example.com/platform/redis' });
     const curl = exec(containerProc('curl', { args: ['http://203.0.113.9/x'] }, mine));
     expect(fires(await engineWith(null), curl, rule)).toBe(false);
