@@ -1,6 +1,6 @@
 // Wiring: the runtimes found on this machine → a metadata service → the capture addon's container
-// table. The daemon passes each batch through observe() (before evaluating it) and calls preload()
-// once at start.
+// table. The daemon calls service.watch() and service.preload() once at start, passes each batch to
+// service.observeBatch() as it arrives, and service.close() at shutdown.
 import { DockerApiSource, type ContainerMetadataSource } from './docker-source.js';
 import { toContainerInfoInput } from './metadata.js';
 import { ContainerMetadataService } from './metadata-service.js';
@@ -34,6 +34,7 @@ export function setupContainerMetadata(sink: ContainerInfoSink, options: { root?
   const service = new ContainerMetadataService({
     sources: sourcesFor(used),
     onMetadata: (meta) => sink.setContainerInfo(meta.id, toContainerInfoInput(meta)),
+    onForget: (id) => sink.setContainerInfo(id, null),
     ...(options.warn ? { warn: options.warn } : {}),
     ...(options.retryMs !== undefined ? { retryMs: options.retryMs } : {}),
   });

@@ -1,7 +1,7 @@
 // Container metadata from a Docker Engine API socket (Docker, or Podman's compatible API).
 import { containerMetadataFromDocker } from './docker-metadata.js';
 import type { ContainerMetadata } from './metadata.js';
-import { getJsonOverUnixSocket } from './unix-http.js';
+import { getJsonOverUnixSocket, streamJsonOverUnixSocket, type JsonStream } from './unix-http.js';
 
 export interface ContainerMetadataSource {
   readonly kind: string;
@@ -11,7 +11,17 @@ export interface ContainerMetadataSource {
   fetch(id: string): Promise<ContainerMetadata | null>;
   /** Ids of the containers that exist now (running or not). */
   list(): Promise<string[]>;
+  /** Follows the runtime's container life-cycle events until the returned function is called. */
+  watch?(onEvent: (event: ContainerLifecycleEvent) => void, onError: (error: Error) => void): () => void;
 }
+
+export interface ContainerLifecycleEvent {
+  action: 'create' | 'start' | 'destroy';
+  /** The full container id. */
+  id: string;
+}
+
+const EVENTS_PATH = `/events?filters=${encodeURIComponent(JSON.stringify({ type: ['container'], event: ['create', 'start', 'destroy'] }))}`;
 
 export class DockerApiSource implements ContainerMetadataSource {
   constructor(readonly socket: string, readonly kind: 'docker' | 'podman' = 'docker', private readonly timeoutMs = 2000) {}
@@ -34,5 +44,35 @@ export class DockerApiSource implements ContainerMetadataSource {
     const res = await getJsonOverUnixSocket(this.socket, '/containers/json?all=1', this.timeoutMs);
     if (res.status !== 200 || !Array.isArray(res.body)) throw new Error(`${this.kind} ${this.socket}: GET /containers/json answered HTTP ${res.status}`);
     return res.body.map((c) => (c as { Id?: unknown }).Id).filter((x): x is string => typeof x === 'string');
+  }
+
+  /** Docker's /events stream; reconnects (after reconnectMs) when it ends, e.g. dockerd restarted. */
+  watch(onEvent: (event: ContainerLifecycleEvent) => void, onError: (error: Error) => void, reconnectMs = 1000): () => void {
+    let stopped = false;
+    let timer: NodeJS.Timeout | undefined;
+    let stream: JsonStream | undefined;
+    const connect = (): void => {
+      stream = this.follow(onEvent, (error) => {
+        if (error) onError(error);
+        if (stopped) return;
+        timer = setTimeout(connect, reconnectMs);
+        timer.unref();
+      });
+    };
+    connect();
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+      stream?.close();
+    };
+  }
+
+  private follow(onEvent: (event: ContainerLifecycleEvent) => void, onEnd: (error: Error | null) => void): JsonStream {
+    return streamJsonOverUnixSocket(this.socket, EVENTS_PATH, (v) => {
+      const o = (v ?? {}) as { Type?: unknown; Action?: unknown; id?: unknown; Actor?: { ID?: unknown } };
+      const id = typeof o.Actor?.ID === 'string' ? o.Actor.ID : typeof o.id === 'string' ? o.id : '';
+      if (o.Type !== 'container' || id === '') return;
+      if (o.Action === 'create' || o.Action === 'start' || o.Action === 'destroy') onEvent({ action: o.Action, id });
+    }, onEnd);
   }
 }

@@ -9,6 +9,8 @@ export interface ContainerMetadataServiceOptions {
   sources: ContainerMetadataSource[];
   /** Called once per container when its metadata arrives (normally: hand it to the addon). */
   onMetadata: (meta: ContainerMetadata) => void;
+  /** Called when a container was removed and its metadata dropped (normally: forget it in the addon). */
+  onForget?: (id: string) => void;
   /** An id no runtime knew, or whose lookup failed, is asked again after this long (default 5 s). */
   retryMs?: number;
   /** Told once per runtime when asking it fails (and again after it answered once more). */
@@ -21,6 +23,7 @@ export class ContainerMetadataService {
   private readonly pending = new Map<string, Promise<ContainerMetadata | null>>();
   private readonly retryAt = new Map<string, number>();
   private readonly failing = new Set<ContainerMetadataSource>();
+  private readonly unwatch: Array<() => void> = [];
   private readonly retryMs: number;
   private readonly now: () => number;
   private readonly warn: (message: string) => void;
@@ -77,8 +80,31 @@ export class ContainerMetadataService {
 
   /** Drops a container (it was removed); a later lookup asks the runtime again. */
   forget(id: string): void {
-    this.known.delete(id);
+    const had = this.known.delete(id);
     this.retryAt.delete(id);
+    if (had) this.options.onForget?.(id);
+  }
+
+  /** Follows the runtimes' life-cycle events: a created or started container is looked up at once
+   * (its metadata is then usually there before its first events), a destroyed one is forgotten. */
+  watch(): void {
+    for (const source of this.options.sources) {
+      if (!source.watch) continue;
+      this.unwatch.push(source.watch((ev) => {
+        const id = shortContainerId(ev.id);
+        if (ev.action === 'destroy') {
+          this.forget(id);
+        } else if (!this.known.has(id)) {
+          this.retryAt.delete(id); // a create may follow an earlier miss for the same id
+          void this.lookup(id);
+        }
+      }, (e) => this.sourceFailed(source, e)));
+    }
+  }
+
+  /** Stops following life-cycle events. */
+  close(): void {
+    for (const stop of this.unwatch.splice(0)) stop();
   }
 
   /** Resolves when no lookup is in flight (tests, shutdown). */

@@ -31,3 +31,57 @@ export function getJsonOverUnixSocket(socketPath: string, path: string, timeoutM
     req.end();
   });
 }
+
+export interface JsonStream {
+  close(): void;
+}
+
+/** GET a stream of JSON documents (one per line, as the Docker /events endpoint sends them). `onEnd`
+ * runs once, when the stream ends, fails or answers with an HTTP error (not after close()). */
+export function streamJsonOverUnixSocket(
+  socketPath: string,
+  path: string,
+  onObject: (value: unknown) => void,
+  onEnd: (error: Error | null) => void,
+): JsonStream {
+  let closed = false;
+  let ended = false;
+  const finish = (error: Error | null): void => {
+    if (closed || ended) return;
+    ended = true;
+    onEnd(error);
+  };
+  const req = request({ socketPath, path, method: 'GET', headers: { host: 'localhost', accept: 'application/json' } }, (res) => {
+    if (res.statusCode !== 200) {
+      res.resume();
+      finish(new Error(`${socketPath} ${path}: HTTP ${res.statusCode ?? 0}`));
+      return;
+    }
+    let pending = '';
+    res.setEncoding('utf8');
+    res.on('data', (chunk: string) => {
+      pending += chunk;
+      let nl: number;
+      while ((nl = pending.indexOf('\n')) >= 0) {
+        const line = pending.slice(0, nl).trim();
+        pending = pending.slice(nl + 1);
+        if (line === '') continue;
+        try {
+          onObject(JSON.parse(line));
+        } catch {
+          // A line that is not JSON is skipped; the stream goes on.
+        }
+      }
+    });
+    res.on('error', (e) => finish(e));
+    res.on('end', () => finish(null));
+  });
+  req.on('error', (e) => finish(e));
+  req.end();
+  return {
+    close(): void {
+      closed = true;
+      req.destroy();
+    },
+  };
+}

@@ -2,7 +2,8 @@
 // Falco), and once the Docker API answered, a container record with name, image, repository, tag,
 // privileged and the bind mount. The first batch that mentions the container has no record yet
 // (the lookup starts from it), as Falco's fields are unavailable until its lookup completes.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { describe, expect, test } from 'vitest';
 import { setupContainerMetadata } from '../../host/container/container-metadata.js';
 import { readBatch, type DecodedBatch } from '../../host/engine/batch-reader.js';
@@ -11,7 +12,9 @@ import { eventTypeId } from '../../host/engine/event-types.js';
 import { createCapture, loadCaptureAddon } from '../../native/capture.js';
 import { dockerAvailable, TEST_IMAGE } from './support.js';
 
-const docker = (...args: string[]): string => execFileSync('docker', args, { encoding: 'utf8', timeout: 60000 }).trim();
+// Asynchronous on purpose: the batches (and the Docker event stream) must keep flowing meanwhile.
+const run = promisify(execFile);
+const docker = async (...args: string[]): Promise<string> => (await run('docker', args, { encoding: 'utf8', timeout: 60000 })).stdout.trim();
 
 describe.skipIf(!dockerAvailable)('real container metadata', () => {
   test('cat /etc/shadow and a shell inside a container: id, name, image, privileged=false, mounts', async () => {
@@ -28,14 +31,16 @@ describe.skipIf(!dockerAvailable)('real container metadata', () => {
     });
     let fullId = '';
     try {
-      fullId = docker('run', '-d', '--rm', '--network', 'none', '--name', name, '-v', '/etc:/host/etc:ro', TEST_IMAGE, 'sleep', '30');
+      // The loop keeps the container producing events, so some batch mentions it whatever the timing.
+      fullId = await docker('run', '-d', '--rm', '--network', 'none', '--name', name, '-v', '/etc:/host/etc:ro', TEST_IMAGE,
+        'sh', '-c', 'for i in $(seq 1 150); do cat /etc/hostname > /dev/null; sleep 0.2; done');
       expect(fullId).toMatch(/^[0-9a-f]{64}$/);
       const id = fullId.slice(0, 12);
       // The container's first events reach a batch, which starts the lookup; wait for its answer.
       const deadline = Date.now() + 15000;
       while (service.get(id) === undefined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       expect(service.get(id)?.name).toBe(name);
-      docker('exec', name, 'sh', '-c', 'cat /etc/shadow > /dev/null; sh -c "cat /host/etc/hostname" > /dev/null');
+      await docker('exec', name, 'sh', '-c', 'cat /etc/shadow > /dev/null; sh -c "cat /host/etc/hostname" > /dev/null');
       await new Promise((r) => setTimeout(r, 200));
     } finally {
       await cap.stop();
@@ -83,5 +88,42 @@ describe.skipIf(!dockerAvailable)('real container metadata', () => {
     expect(hostname[0]!.containerId).toBe(id);
     expect(hostname[0]!.container).not.toBeNull();
     expect(warnings).toEqual([]);
+  }, 90000);
+
+  test('docker run --rm with the events followed: metadata before the first action, forgotten after removal', async () => {
+    const addon = loadCaptureAddon();
+    const { service } = setupContainerMetadata(addon, { warn: () => {} });
+    service.watch();
+    const name = `saker-ct2-${process.pid}`;
+    const raw: Uint8Array[] = [];
+    const cap = createCapture({ eventTypes: [eventTypeId('openat')], flushMs: 10 });
+    cap.start((b) => {
+      service.observeBatch(b);
+      raw.push(b);
+    });
+    try {
+      // The create event starts the lookup; the container waits a moment before acting.
+      await docker('run', '--rm', '--network', 'none', '--name', name, TEST_IMAGE, 'sh', '-c', 'sleep 2; cat /etc/shadow > /dev/null');
+      await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      await cap.stop();
+    }
+    const hits = raw.map((b) => readBatch(b)).flatMap((b) => b.events
+      .filter((e) => e.type === 'openat' && e.fd?.name === '/etc/shadow' && e.proc !== null)
+      .map((e) => ({ b, p: b.processes[e.proc!]! }))
+      .filter(({ p }) => p.containerId !== 'host' && p.name === 'cat'));
+    expect(hits.length).toBe(1);
+    const { b, p } = hits[0]!;
+    expect(p.container).not.toBeNull();
+    const c = b.containers[p.container!]!;
+    expect(c.name).toBe(name);
+    expect(c.imageRepository).toBe('saker-test/busybox');
+    expect(c.privileged).toBe(false);
+    expect(c.mounts).toEqual([]);
+    // --rm removes the container: the destroy event drops its metadata here and in the addon.
+    const deadline = Date.now() + 10000;
+    while (service.get(p.containerId!) !== undefined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    service.close();
+    expect(service.get(p.containerId!)).toBeUndefined();
   }, 90000);
 });

@@ -37,6 +37,14 @@ function handler(req: IncomingMessage, res: ServerResponse): void {
     send(500, { message: 'boom' });
   } else if (req.url === '/garbage') {
     res.end('not json');
+  } else if (req.url?.startsWith('/events?')) {
+    const filters = JSON.parse(decodeURIComponent(req.url.slice('/events?filters='.length))) as unknown;
+    expect(filters).toEqual({ type: ['container'], event: ['create', 'start', 'destroy'] });
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.write(`${JSON.stringify({ Type: 'container', Action: 'start', Actor: { ID: FULL_ID } })}\n`);
+    res.write('not json\n');
+    res.write(`${JSON.stringify({ Type: 'network', Action: 'connect', Actor: { ID: 'n1' } })}\n{"Type":"container","Act`);
+    setTimeout(() => res.end(`ion":"destroy","id":"${FULL_ID}"}\n`), 20);
   } else if (req.url === '/slow') {
     setTimeout(() => send(200, {}), 500);
   } else {
@@ -74,6 +82,27 @@ describe('Docker Engine API client (fake engine on a unix socket)', () => {
 
   test('list: the ids of every container', async () => {
     expect(await new DockerApiSource(socket).list()).toEqual([FULL_ID]);
+  });
+
+  test('watch: container life-cycle events from /events, split lines joined, others skipped; reconnects when the stream ends', async () => {
+    const events: string[] = [];
+    const stop = new DockerApiSource(socket).watch((e) => events.push(`${e.action} ${e.id.slice(0, 12)}`), () => {}, 30);
+    const deadline = Date.now() + 3000;
+    while (events.length < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    stop();
+    expect(events.slice(0, 4)).toEqual(['start f00dfacecafe', 'destroy f00dfacecafe', 'start f00dfacecafe', 'destroy f00dfacecafe']);
+  });
+
+  test('watch on a missing socket reports the error and keeps trying until stopped', async () => {
+    const errors: string[] = [];
+    const stop = new DockerApiSource(join(dir, 'gone.sock')).watch(() => {}, (e) => errors.push(e.message), 20);
+    await new Promise((r) => setTimeout(r, 150));
+    stop();
+    const seen = errors.length;
+    expect(seen).toBeGreaterThan(1);
+    expect(errors[0]).toMatch(/ENOENT/);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(errors.length).toBe(seen);
   });
 
   test('a missing socket, a non-JSON answer and a slow engine reject', async () => {

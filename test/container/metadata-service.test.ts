@@ -1,7 +1,7 @@
 // The metadata service: one lookup per container id, cached; misses and failures retried later;
 // batches tell it which ids still lack a container record.
 import { describe, expect, test } from 'vitest';
-import type { ContainerMetadataSource } from '../../host/container/docker-source.js';
+import type { ContainerLifecycleEvent, ContainerMetadataSource } from '../../host/container/docker-source.js';
 import type { ContainerMetadata } from '../../host/container/metadata.js';
 import { ContainerMetadataService } from '../../host/container/metadata-service.js';
 import { containerIdsWithoutRecord } from '../../host/container/batch-container-ids.js';
@@ -29,6 +29,13 @@ class FakeSource implements ContainerMetadataSource {
   async list(): Promise<string[]> {
     if (this.failWith) throw this.failWith;
     return [...this.ids].map((id) => id.padEnd(64, 'f'));
+  }
+  emit: ((e: ContainerLifecycleEvent) => void) | null = null;
+  watch(onEvent: (e: ContainerLifecycleEvent) => void): () => void {
+    this.emit = onEvent;
+    return () => {
+      this.emit = null;
+    };
   }
 }
 
@@ -99,6 +106,26 @@ describe('ContainerMetadataService', () => {
     await svc.settled();
     expect(src.calls).toEqual(['0123456789ab']);
     expect(svc.get('0123456789ab')?.name).toBe('n-0123456789ab');
+  });
+
+  test('watch: a created container is looked up at once, a destroyed one forgotten (and the addon told)', async () => {
+    const src = new FakeSource(new Set(['333333333333']));
+    const fed: string[] = [];
+    const forgotten: string[] = [];
+    const svc = new ContainerMetadataService({ sources: [src], onMetadata: (m) => fed.push(m.id), onForget: (id) => forgotten.push(id) });
+    svc.watch();
+    src.emit!({ action: 'create', id: '333333333333'.padEnd(64, 'f') });
+    src.emit!({ action: 'start', id: '333333333333'.padEnd(64, 'f') });
+    await svc.settled();
+    expect(fed).toEqual(['333333333333']);
+    expect(src.calls).toEqual(['333333333333']);
+    src.emit!({ action: 'destroy', id: '333333333333'.padEnd(64, 'f') });
+    expect(svc.get('333333333333')).toBeUndefined();
+    expect(forgotten).toEqual(['333333333333']);
+    src.emit!({ action: 'destroy', id: '444444444444'.padEnd(64, 'f') }); // never known: nothing to tell
+    expect(forgotten).toEqual(['333333333333']);
+    svc.close();
+    expect(src.emit).toBeNull();
   });
 
   test('a truncated batch yields no ids rather than reading past its end', () => {
