@@ -7,9 +7,12 @@ import { DEFAULT_CONFIG_PATH } from '../config/defaults.js';
 import { ConfigError, setAt } from '../config/tree.js';
 import { ConfigReadError, loadConfig, type LoadedConfig } from '../config/load.js';
 import { runCommand } from './commands/run.js';
+import { CAPTURE_USAGE, captureCommand, parseCaptureOptions } from './commands/capture.js';
 import { ruleSetFrom } from '../daemon/rule-set.js';
 import type { ScapStats } from '../daemon/event-drops.js';
 import { ReplayFileError } from '../daemon/replay-source.js';
+import { CaptureStartError } from '../capture/event-source.js';
+import { CaptureReplayError } from '../capture/capture-replay.js';
 import { loadRuleSetOffThread } from '../reload/load-off-thread.js';
 import type { DeliveryDeps } from '../../outputs/index.js';
 import { listFields, isKnownSource } from './commands/list-fields.js';
@@ -94,7 +97,7 @@ async function runOnce(argv: string[], io: CliIo): Promise<number | 'restart'> {
   try {
     return await steps(argv, io, logger);
   } catch (e) {
-    if (e instanceof Fatal || e instanceof OptionsError || e instanceof ConfigError || e instanceof RulesStageError || e instanceof ReplayFileError) {
+    if (e instanceof Fatal || e instanceof OptionsError || e instanceof ConfigError || e instanceof RulesStageError || e instanceof ReplayFileError || e instanceof CaptureStartError || e instanceof CaptureReplayError) {
       io.stderr(`Error: ${e.message}\n`);
       return 1;
     }
@@ -174,6 +177,15 @@ function describeRequest(opts: CliOptions): DescribeWhat | undefined {
 }
 
 async function steps(argv: string[], io: CliIo, logger: Logger): Promise<number | 'restart'> {
+  if (argv[0] === 'capture') {
+    const copts = parseCaptureOptions(argv.slice(1));
+    if (copts.help) {
+      io.stdout(CAPTURE_USAGE);
+      return 0;
+    }
+    await captureCommand(copts, logger, io.signals ?? process);
+    return 0;
+  }
   const opts = parseOptions(argv);
   const loaded = loadConfigStep(argv, opts, io, logger);
   const config = loaded.config;

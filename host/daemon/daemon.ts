@@ -20,6 +20,7 @@ import { alertFor, batchEventCount, lastEventTimeNs } from './alerts.js';
 import { MetricsSnapshotter } from './metrics-snapshot.js';
 import { SyscallDropMonitor, type ScapStats } from './event-drops.js';
 import { interestingEventTypes, sha256File, type DaemonRuleSet } from './rule-set.js';
+import type { EventSource } from '../capture/event-source.js';
 
 /** Compiles a generation for evaluation (the Wasm engine; tests may pass their own). */
 export type EngineCompiler = (set: DaemonRuleSet) => Promise<CompiledEngine>;
@@ -30,8 +31,15 @@ export interface DaemonOptions {
   reload: () => DaemonRuleSet | Promise<DaemonRuleSet>;
   compile: EngineCompiler;
   logger: Logger;
-  /** Batches to evaluate; undefined = no event source (nodriver). */
+  /** Batches to evaluate; undefined (and no openSource) = no event source (nodriver). */
   events?: AsyncIterable<Uint8Array>;
+  /**
+   * Opens the capture (or a capture file) with the first generation's event types, after the first
+   * compile and before the outputs start, so a capture that cannot start leaves nothing running.
+   * Its batches, counters and syscall set stand in for `events`, `captureStats`, `applyEventTypes`;
+   * a stop request stops it and the batches it still delivers are evaluated before the drain.
+   */
+  openSource?: (types: { all: boolean; names: string[] }) => EventSource;
   /** The capture's cumulative counters (drop monitor, /metrics), when a capture source runs. */
   captureStats?: () => ScapStats;
   signals?: NodeJS.EventEmitter;
@@ -130,195 +138,221 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonResult> {
     };
 
     let generation = opts.initial;
-    opts.applyEventTypes?.(interestingEventTypes(generation));
+    const hasSource = opts.events !== undefined || opts.openSource !== undefined;
+    if (!opts.openSource) opts.applyEventTypes?.(interestingEventTypes(generation));
     // Compiled before the outputs start, so a compile failure leaves nothing running.
-    let engine: CompiledEngine | undefined = opts.events ? await opts.compile(generation) : undefined;
-    let { delivery, config: deliveryConfig } = await buildDelivery(generation);
-    let pending: { engine: CompiledEngine | undefined; set: DaemonRuleSet } | undefined;
-    const matchCounts = new Map<string, number>();
-    const result: DaemonResult = { batches: 0, alerts: 0, reloadsApplied: 0, reloadsRejected: 0, exitCode: 0, events: 0, snapshots: 0 };
-    let reloadTimeNs = startTimeNs;
-    const publish = (a: Alert): void => delivery.pipeline.publish(a);
-
-    // A generation becomes active at a batch boundary; its outputs before that, so no alert is lost.
-    const applyPending = async (): Promise<void> => {
-      const next = pending;
-      if (!next) return;
-      pending = undefined;
-      engine = next.engine;
-      reloadTimeNs = BigInt(Date.now()) * 1_000_000n;
-      const nextDelivery = readDeliveryConfig(next.set.loaded.tree, env);
-      const webserverChanged = JSON.stringify(next.set.loaded.config.webserver) !== JSON.stringify(generation.loaded.config.webserver);
-      generation = next.set;
-      opts.applyEventTypes?.(interestingEventTypes(generation));
-      if (webserverChanged) {
-        await webserver?.stop();
-        try {
-          webserver = await startWebserver();
-        } catch (e) {
-          webserver = undefined;
-          logger.error(`webserver not restarted: ${e instanceof Error ? e.message : String(e)}`);
-        }
-      }
-      if (!sameDelivery(nextDelivery, deliveryConfig)) {
-        const old = delivery;
-        ({ delivery, config: deliveryConfig } = await buildDelivery(next.set));
-        logger.info('Output settings changed: new outputs are active, the previous ones are draining');
-        void old.pipeline.drain(deliveryConfig.outputTimeoutMs + 1000);
-      }
-    };
-
-    const startWebserver = async (): Promise<Webserver | undefined> => {
-      const ws = generation.loaded.config.webserver;
-      if (!ws.enabled) return undefined;
-      const server = new Webserver(ws, {
-        versionsJson: () => dumpJson(versionsJson(versionsInfo())),
-        metricsText: () =>
-          prometheusText({
-            falcoVersion: SAKER_VERSION,
-            engineName: opts.engineName,
-            hostname,
-            startTimeNs,
-            bootTimeNs: startTimeNs - BigInt(Math.round(process.uptime() * 1e9)),
-            eventSources: opts.enabledSources,
-            rulesFilesSha256: generation.rulesFiles.map((path) => ({ path, sha256: sha256File(path) })),
-            configFilesSha256: generation.loaded.files.map((f) => ({ path: f.path, sha256: sha256File(f.path) })),
-            rulesCountersEnabled: generation.loaded.config.metrics.rulesCountersEnabled,
-            resourceUtilizationEnabled: generation.loaded.config.metrics.resourceUtilizationEnabled,
-            outputsQueueDrops: () => delivery.pipeline.counters().reduce((n, c) => n + c.dropped.queue_full, 0),
-            ruleMatches: () =>
-              generation.ruleset.rules
-                .filter((r) => matchCounts.has(r.name))
-                .map((r) => ({ rule: r.name, priority: priorityLevel(r.priority), source: r.source, tags: r.tags, count: matchCounts.get(r.name)! })),
-            capture: () => {
-              const st = opts.captureStats?.();
-              return st ? { events: st.n_evts, drops: st.n_drops, dropsBuffer: st.n_drops_buffer } : undefined;
-            },
-            outputCounters: () => delivery.pipeline.counters(),
-          }),
-      });
-      await server.start();
-      logger.info(`Starting health webserver with threadiness 1, listening on ${ws.listenAddress}:${server.port}`);
-      return server;
-    };
-    let webserver: Webserver | undefined;
+    let engine: CompiledEngine | undefined = hasSource ? await opts.compile(generation) : undefined;
+    const source = opts.openSource?.(interestingEventTypes(generation));
     try {
-      webserver = await startWebserver();
-    } catch (e) {
-      // Nothing may keep the process alive after a failed start (program outputs, open files).
-      await delivery.pipeline.drain(0);
-      throw e;
-    }
-
-    const reloader = new HotReloader<DaemonRuleSet, CompiledEngine | undefined>({
-      load: async () => {
-        const set = await opts.reload();
-        return { ruleset: set, watch: set.watch };
-      },
-      compile: (set) => (opts.events ? opts.compile(set) : Promise.resolve(undefined)),
-      swap: (next, loaded) => {
-        pending = { engine: next, set: loaded.ruleset };
-        // Without batches there is no boundary to wait for.
-        if (!opts.events) void applyPending();
-      },
-      publish,
-      log: (level, m) => logger.log(level, m),
-      hostname,
-      ...(opts.reloadDebounceMs !== undefined ? { debounceMs: opts.reloadDebounceMs } : {}),
-    });
-    reloader.onOutcome((o) => {
-      if (o.ok) result.reloadsApplied++;
-      else result.reloadsRejected++;
-    });
-    if (generation.loaded.config.watchConfigFiles) reloader.watch(generation.watch);
-    onHupReady = () => reloader.request('SIGHUP');
-    onUsr1Ready = () => void delivery.pipeline.reopen();
-    if (earlyHup) onHupReady();
-
-
-    const captureStats = opts.captureStats;
-    const dropMonitor = captureStats
-      ? new SyscallDropMonitor(
-          generation.loaded.config.syscallEventDrops,
-          {
-            publish,
-            log: (level, m) => logger.log(level, m),
-            hostname,
-            bpfEnabled: opts.engineName === 'modern_ebpf' || opts.engineName === 'ebpf',
-          },
-          captureStats(),
-        )
-      : undefined;
-    const sha = (paths: readonly string[]): { path: string; sha256: string }[] => paths.map((path) => ({ path, sha256: sha256File(path) }));
-    const metricsConfig = generation.loaded.config.metrics;
-    const snapshotter =
-      metricsConfig.enabled && (metricsConfig.outputRule || metricsConfig.outputFile !== '')
-        ? new MetricsSnapshotter(metricsConfig, {
-            falcoVersion: SAKER_VERSION,
-            hostname,
-            engineName: opts.engineName,
-            startTimeNs,
-            bootTimeNs: startTimeNs - BigInt(Math.round(process.uptime() * 1e9)),
-            reloadTimeNs: () => reloadTimeNs,
-            numEvents: () => result.events,
-            outputsQueueDrops: () => delivery.pipeline.counters().reduce((n, c) => n + c.dropped.queue_full, 0),
-            rulesFilesSha256: () => sha(generation.rulesFiles),
-            configFilesSha256: () => sha(generation.loaded.files.map((f) => f.path)),
-            ruleMatches: () => generation.ruleset.rules.filter((r) => generation.enabledRuleIds.includes(r.id)).map((r) => ({ rule: r.name, count: matchCounts.get(r.name) ?? 0 })),
-            capture: () => opts.captureStats?.(),
-          })
-        : undefined;
-    const snapshotTimer = snapshotter
-      ? setInterval(() => {
-          try {
-            snapshotter.emit(BigInt(Date.now()) * 1_000_000n, publish);
-            result.snapshots++;
-          } catch (e) {
-            logger.error(`metrics snapshot failed: ${e instanceof Error ? e.message : String(e)}`);
-          }
-        }, metricsConfig.intervalMs)
-      : undefined;
-    const timer = opts.durationSeconds && opts.durationSeconds > 0 ? setTimeout(() => stop('duration'), opts.durationSeconds * 1000) : undefined;
-    const keepAlive = setInterval(() => undefined, 1 << 30);
-
-    try {
-      if (opts.events) {
-        const it = opts.events[Symbol.asyncIterator]();
-        for (;;) {
-          const next = await Promise.race([it.next(), stopped.then(() => undefined)]);
-          if (next === undefined || next.done) break;
-          await applyPending();
-          const current = engine;
-          if (!current) continue;
-          const batch = next.value;
-          result.batches++;
-          result.events += batchEventCount(batch);
-          for (const m of current.evaluate(batch)) {
-            const alert = alertFor(current, batch, m, hostname);
-            matchCounts.set(alert.rule, (matchCounts.get(alert.rule) ?? 0) + 1);
-            result.alerts++;
-            publish(alert);
-          }
-          const ts = dropMonitor && captureStats ? lastEventTimeNs(batch) : undefined;
-          if (ts !== undefined && !dropMonitor!.onEvent(ts, captureStats!())) {
-            result.exitCode = 1;
-            break;
-          }
-        }
-        if (stopReason === undefined) logger.info('Event source ended');
-        void it.return?.();
-      } else {
-        await stopped;
-      }
+      return await serveWith(source);
     } finally {
-      if (timer) clearTimeout(timer);
-      if (snapshotTimer) clearInterval(snapshotTimer);
-      clearInterval(keepAlive);
-      reloader.close();
-      await reloader.idle();
-      await webserver?.stop();
-      await delivery.pipeline.drain(opts.drainDeadlineMs ?? deliveryConfig.outputTimeoutMs + 1000);
+      // Whatever ended the run (an error, the `exit` drop action), the probe is detached.
+      await source?.stop();
     }
-    return result;
+
+    async function serveWith(source: EventSource | undefined): Promise<DaemonResult> {
+      const events = opts.events ?? source?.batches;
+      const captureStatsOpt = opts.captureStats ?? (source ? () => source.stats() : undefined);
+      const applyEventTypes = source ? (t: { all: boolean; names: string[] }) => source.setEventTypes(t) : opts.applyEventTypes;
+      let { delivery, config: deliveryConfig } = await buildDelivery(generation);
+      let pending: { engine: CompiledEngine | undefined; set: DaemonRuleSet } | undefined;
+      const matchCounts = new Map<string, number>();
+      const result: DaemonResult = { batches: 0, alerts: 0, reloadsApplied: 0, reloadsRejected: 0, exitCode: 0, events: 0, snapshots: 0 };
+      let reloadTimeNs = startTimeNs;
+      const publish = (a: Alert): void => delivery.pipeline.publish(a);
+
+      // A generation becomes active at a batch boundary; its outputs before that, so no alert is lost.
+      const applyPending = async (): Promise<void> => {
+        const next = pending;
+        if (!next) return;
+        pending = undefined;
+        engine = next.engine;
+        reloadTimeNs = BigInt(Date.now()) * 1_000_000n;
+        const nextDelivery = readDeliveryConfig(next.set.loaded.tree, env);
+        const webserverChanged = JSON.stringify(next.set.loaded.config.webserver) !== JSON.stringify(generation.loaded.config.webserver);
+        generation = next.set;
+        applyEventTypes?.(interestingEventTypes(generation));
+        if (webserverChanged) {
+          await webserver?.stop();
+          try {
+            webserver = await startWebserver();
+          } catch (e) {
+            webserver = undefined;
+            logger.error(`webserver not restarted: ${e instanceof Error ? e.message : String(e)}`);
+          }
+        }
+        if (!sameDelivery(nextDelivery, deliveryConfig)) {
+          const old = delivery;
+          ({ delivery, config: deliveryConfig } = await buildDelivery(next.set));
+          logger.info('Output settings changed: new outputs are active, the previous ones are draining');
+          void old.pipeline.drain(deliveryConfig.outputTimeoutMs + 1000);
+        }
+      };
+
+      const startWebserver = async (): Promise<Webserver | undefined> => {
+        const ws = generation.loaded.config.webserver;
+        if (!ws.enabled) return undefined;
+        const server = new Webserver(ws, {
+          versionsJson: () => dumpJson(versionsJson(versionsInfo())),
+          metricsText: () =>
+            prometheusText({
+              falcoVersion: SAKER_VERSION,
+              engineName: opts.engineName,
+              hostname,
+              startTimeNs,
+              bootTimeNs: startTimeNs - BigInt(Math.round(process.uptime() * 1e9)),
+              eventSources: opts.enabledSources,
+              rulesFilesSha256: generation.rulesFiles.map((path) => ({ path, sha256: sha256File(path) })),
+              configFilesSha256: generation.loaded.files.map((f) => ({ path: f.path, sha256: sha256File(f.path) })),
+              rulesCountersEnabled: generation.loaded.config.metrics.rulesCountersEnabled,
+              resourceUtilizationEnabled: generation.loaded.config.metrics.resourceUtilizationEnabled,
+              outputsQueueDrops: () => delivery.pipeline.counters().reduce((n, c) => n + c.dropped.queue_full, 0),
+              ruleMatches: () =>
+                generation.ruleset.rules
+                  .filter((r) => matchCounts.has(r.name))
+                  .map((r) => ({ rule: r.name, priority: priorityLevel(r.priority), source: r.source, tags: r.tags, count: matchCounts.get(r.name)! })),
+              capture: () => {
+                const st = captureStatsOpt?.();
+                return st ? { events: st.n_evts, drops: st.n_drops, dropsBuffer: st.n_drops_buffer } : undefined;
+              },
+              outputCounters: () => delivery.pipeline.counters(),
+            }),
+        });
+        await server.start();
+        logger.info(`Starting health webserver with threadiness 1, listening on ${ws.listenAddress}:${server.port}`);
+        return server;
+      };
+      let webserver: Webserver | undefined;
+      try {
+        webserver = await startWebserver();
+      } catch (e) {
+        // Nothing may keep the process alive after a failed start (program outputs, open files).
+        await delivery.pipeline.drain(0);
+        throw e;
+      }
+
+      const reloader = new HotReloader<DaemonRuleSet, CompiledEngine | undefined>({
+        load: async () => {
+          const set = await opts.reload();
+          return { ruleset: set, watch: set.watch };
+        },
+        compile: (set) => (events ? opts.compile(set) : Promise.resolve(undefined)),
+        swap: (next, loaded) => {
+          pending = { engine: next, set: loaded.ruleset };
+          // Without batches there is no boundary to wait for.
+          if (!events) void applyPending();
+        },
+        publish,
+        log: (level, m) => logger.log(level, m),
+        hostname,
+        ...(opts.reloadDebounceMs !== undefined ? { debounceMs: opts.reloadDebounceMs } : {}),
+      });
+      reloader.onOutcome((o) => {
+        if (o.ok) result.reloadsApplied++;
+        else result.reloadsRejected++;
+      });
+      if (generation.loaded.config.watchConfigFiles) reloader.watch(generation.watch);
+      onHupReady = () => reloader.request('SIGHUP');
+      onUsr1Ready = () => void delivery.pipeline.reopen();
+      if (earlyHup) onHupReady();
+
+
+      const captureStats = captureStatsOpt;
+      const dropMonitor = captureStats
+        ? new SyscallDropMonitor(
+            generation.loaded.config.syscallEventDrops,
+            {
+              publish,
+              log: (level, m) => logger.log(level, m),
+              hostname,
+              bpfEnabled: opts.engineName === 'modern_ebpf' || opts.engineName === 'ebpf',
+            },
+            captureStats(),
+          )
+        : undefined;
+      const sha = (paths: readonly string[]): { path: string; sha256: string }[] => paths.map((path) => ({ path, sha256: sha256File(path) }));
+      const metricsConfig = generation.loaded.config.metrics;
+      const snapshotter =
+        metricsConfig.enabled && (metricsConfig.outputRule || metricsConfig.outputFile !== '')
+          ? new MetricsSnapshotter(metricsConfig, {
+              falcoVersion: SAKER_VERSION,
+              hostname,
+              engineName: opts.engineName,
+              startTimeNs,
+              bootTimeNs: startTimeNs - BigInt(Math.round(process.uptime() * 1e9)),
+              reloadTimeNs: () => reloadTimeNs,
+              numEvents: () => result.events,
+              outputsQueueDrops: () => delivery.pipeline.counters().reduce((n, c) => n + c.dropped.queue_full, 0),
+              rulesFilesSha256: () => sha(generation.rulesFiles),
+              configFilesSha256: () => sha(generation.loaded.files.map((f) => f.path)),
+              ruleMatches: () => generation.ruleset.rules.filter((r) => generation.enabledRuleIds.includes(r.id)).map((r) => ({ rule: r.name, count: matchCounts.get(r.name) ?? 0 })),
+              capture: () => captureStatsOpt?.(),
+            })
+          : undefined;
+      const snapshotTimer = snapshotter
+        ? setInterval(() => {
+            try {
+              snapshotter.emit(BigInt(Date.now()) * 1_000_000n, publish);
+              result.snapshots++;
+            } catch (e) {
+              logger.error(`metrics snapshot failed: ${e instanceof Error ? e.message : String(e)}`);
+            }
+          }, metricsConfig.intervalMs)
+        : undefined;
+      const timer = opts.durationSeconds && opts.durationSeconds > 0 ? setTimeout(() => stop('duration'), opts.durationSeconds * 1000) : undefined;
+      const keepAlive = setInterval(() => undefined, 1 << 30);
+
+      try {
+        if (events) {
+          const it = events[Symbol.asyncIterator]();
+          // With a capture source a stop request stops the capture; its last batches still come.
+          const stopRequested = stopped.then(() => (source ? source.stop().then(() => 'drain' as const) : undefined));
+          let draining = false;
+          // The pending next() is kept across a stop request: a generator's result must not be lost.
+          let pendingNext: Promise<IteratorResult<Uint8Array>> | undefined;
+          for (;;) {
+            pendingNext ??= it.next();
+            const next = draining ? await pendingNext : await Promise.race([pendingNext, stopRequested]);
+            if (next === 'drain') {
+              draining = true;
+              continue;
+            }
+            if (next === undefined) break;
+            pendingNext = undefined;
+            if (next.done) break;
+            await applyPending();
+            const current = engine;
+            if (!current) continue;
+            const batch = next.value;
+            result.batches++;
+            result.events += batchEventCount(batch);
+            for (const m of current.evaluate(batch)) {
+              const alert = alertFor(current, batch, m, hostname);
+              matchCounts.set(alert.rule, (matchCounts.get(alert.rule) ?? 0) + 1);
+              result.alerts++;
+              publish(alert);
+            }
+            const ts = dropMonitor && captureStats ? lastEventTimeNs(batch) : undefined;
+            if (ts !== undefined && !dropMonitor!.onEvent(ts, captureStats!())) {
+              result.exitCode = 1;
+              break;
+            }
+          }
+          if (stopReason === undefined) logger.info('Event source ended');
+          void it.return?.();
+        } else {
+          await stopped;
+        }
+      } finally {
+        if (timer) clearTimeout(timer);
+        if (snapshotTimer) clearInterval(snapshotTimer);
+        clearInterval(keepAlive);
+        reloader.close();
+        await reloader.idle();
+        await webserver?.stop();
+        await delivery.pipeline.drain(opts.drainDeadlineMs ?? deliveryConfig.outputTimeoutMs + 1000);
+      }
+      return result;
+    }
   }
 }

@@ -4,6 +4,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { bpfAvailable } from '../native/support.js';
 
 const ROOT = resolve(__dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'saker.js');
@@ -50,17 +51,30 @@ describe('bin/saker.js', () => {
     expect(r.stderr).toBe('Error: Option \u2018no-such-flag\u2019 does not exist\n');
   });
 
-  it('runs on the embedded defaults until SIGTERM, then exits 0', async () => {
+  it.skipIf(!bpfAvailable)('runs on the embedded defaults with the modern BPF probe until SIGTERM, then exits 0', async () => {
     const child = spawn(process.execPath, [BIN], { cwd: ROOT, env: ENV });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => {
       stderr += d.toString();
     });
-    for (let i = 0; i < 500 && !stderr.includes('Opening'); i++) await new Promise((r) => setTimeout(r, 20));
-    expect(stderr).toContain('Saker has no capture module yet');
+    for (let i = 0; i < 1500 && !stderr.includes('One ring buffer'); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(stderr).toContain("Opening 'syscall' source with modern BPF probe.");
+    expect(stderr).not.toContain('no driver');
     child.kill('SIGTERM');
     const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
     expect(code).toBe(0);
     expect(stderr).toContain('SIGINT received, exiting...');
-  });
+  }, 60_000);
+
+  it('fails at start with exit code 1 and the reason when the BPF probe cannot be loaded', () => {
+    // As root the run is repeated as nobody (the compile cache is warm from the run above, so only
+    // the probe is refused); a non-root user sees the refusal directly.
+    const asRoot = process.getuid?.() === 0;
+    const argv = asRoot ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, BIN, '-M', '5'] : [process.execPath, BIN, '-M', '5'];
+    const r = spawnSync(argv[0]!, argv.slice(1), { cwd: ROOT, env: ENV, encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("Opening 'syscall' source with modern BPF probe.");
+    expect(r.stderr).toContain('An error occurred in an event source, forcing termination...');
+    expect(r.stderr).toMatch(/\nError: Initialization issues during scap_init \(.+\)\n$/);
+  }, 60_000);
 });

@@ -1,7 +1,8 @@
-// Running with no command: the daemon (host/daemon/). Until the capture module lands, Saker does
-// what Falco does with `engine.kind: nodriver` unless the caller hands it a batch source: open no
-// event source, produce no event, stay up until a signal (SIGINT/SIGTERM exit 0, SIGHUP reloads,
-// SIGUSR1 reopens outputs) or until `-M` seconds pass.
+// Running with no command: the daemon (host/daemon/). The event source follows `engine.kind`:
+// `modern_ebpf` (and `kmod`, Saker having no kernel module) opens Saker's BPF capture and fails at
+// start when the host cannot load it; `replay` reads `engine.replay.capture_file` (a capture file
+// from `saker capture -w`, or a Saker batch recording); `nodriver` opens no source and stays up
+// until a signal or `-M`. Tests may hand a batch source instead.
 import { compileEngine } from '../../engine/engine.js';
 import { runDaemon, type DaemonResult } from '../../daemon/daemon.js';
 import type { DaemonRuleSet } from '../../daemon/rule-set.js';
@@ -9,6 +10,12 @@ import type { ScapStats } from '../../daemon/event-drops.js';
 import type { DeliveryDeps } from '../../../outputs/index.js';
 import type { Logger } from '../logger.js';
 import { batchFileSource } from '../../daemon/replay-source.js';
+import { isCaptureFile, openCaptureReplay } from '../../capture/capture-replay.js';
+import { CaptureStartError, type EventSource } from '../../capture/event-source.js';
+import { openLiveCapture } from '../../capture/live-capture.js';
+
+/** Falco's words when its driver cannot start; Saker adds why. */
+export const SCAP_INIT_ERROR = 'Initialization issues during scap_init';
 
 export interface RunOptions {
   initial: DaemonRuleSet;
@@ -34,18 +41,33 @@ export function runCommand(opts: RunOptions): Promise<DaemonResult> {
   logger.info(`Enabled event sources: ${opts.enabledSources.join(', ')}`);
   let engineName: string = config.engineKind;
   let events = opts.events;
-  if (!events && config.engineKind === 'replay') {
-    events = batchFileSource(config.replayCaptureFile);
-    for (const src of opts.enabledSources) logger.info(`Opening '${src}' source with the recording ${config.replayCaptureFile}`);
-  } else if (events) {
+  let openSource: ((types: { all: boolean; names: string[] }) => EventSource) | undefined;
+  if (events) {
     for (const src of opts.enabledSources) logger.info(`Opening '${src}' source with the batch source`);
-  } else {
-    engineName = 'nodriver';
-    if (config.engineKind !== 'nodriver') {
-      logger.warning(
-        `Saker has no capture module yet: engine.kind '${config.engineKind}' runs as 'nodriver', no event will be produced`,
-      );
+  } else if (config.engineKind === 'replay') {
+    const file = config.replayCaptureFile;
+    if (isCaptureFile(file)) {
+      openSource = () => openCaptureReplay(file);
+      for (const src of opts.enabledSources) logger.info(`Opening '${src}' source with capture file ${file}`);
+    } else {
+      events = batchFileSource(file);
+      for (const src of opts.enabledSources) logger.info(`Opening '${src}' source with the recording ${file}`);
     }
+  } else if (config.engineKind === 'modern_ebpf' || config.engineKind === 'kmod') {
+    if (config.engineKind === 'kmod') logger.warning("Saker has no kernel module: engine.kind 'kmod' uses the modern BPF probe");
+    engineName = 'modern_ebpf';
+    openSource = (types) => {
+      for (const src of opts.enabledSources) logger.info(`Opening '${src}' source with modern BPF probe.`);
+      logger.info("One ring buffer every '2' CPUs.");
+      try {
+        return openLiveCapture({ types, warn: (m) => logger.debug(m) });
+      } catch (e) {
+        if (!(e instanceof CaptureStartError)) throw e;
+        logger.error('An error occurred in an event source, forcing termination...');
+        throw new CaptureStartError(`${SCAP_INIT_ERROR} (${e.message})`);
+      }
+    };
+  } else {
     for (const src of opts.enabledSources) {
       logger.warning(`Enabled event source '${src}' will be opened with no driver, no event will be produced`);
     }
@@ -64,6 +86,7 @@ export function runCommand(opts: RunOptions): Promise<DaemonResult> {
     env: opts.env,
     ...(opts.signals ? { signals: opts.signals } : {}),
     ...(events ? { events } : {}),
+    ...(openSource ? { openSource } : {}),
     ...(opts.captureStats ? { captureStats: opts.captureStats } : {}),
     ...(opts.applyEventTypes ? { applyEventTypes: opts.applyEventTypes } : {}),
     ...(opts.deliveryDeps ? { deliveryDeps: opts.deliveryDeps } : {}),

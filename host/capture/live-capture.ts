@@ -1,0 +1,71 @@
+// `engine.kind: modern_ebpf`: the capture addon on the running kernel. The probe is loaded and
+// attached here, before the daemon's outputs start, so a host without BPF fails at start. The
+// kernel's syscall set follows the rules (setEventTypes flips the map, no re-attach); stop()
+// detaches, drains the rings and ends the batches after the last one.
+import { existsSync } from 'node:fs';
+import { ADDON_PATH, createCapture, type Capture, type CaptureOptions } from '../../native/capture.js';
+import { BatchQueue } from './batch-queue.js';
+import { CaptureStartError, type EventSource } from './event-source.js';
+import { eventTypeIdsFor } from './event-type-ids.js';
+import { scapStatsOf } from './scap-stats.js';
+
+export interface LiveCaptureOptions {
+  types: { all: boolean; names: string[] };
+  cpusPerRing?: number;
+  ringBytes?: number;
+  /** Also record the decoded stream to this capture file (`saker capture -w`). */
+  captureFile?: string;
+  /** Told about event types no capture program exists for. */
+  warn?: (message: string) => void;
+}
+
+/** Why the probe cannot be loaded on this host, checked before trying (clearer than libbpf's errno). */
+export function bpfUnavailableReason(): string | undefined {
+  if (process.platform !== 'linux') return 'the modern BPF probe needs Linux';
+  if (typeof process.getuid === 'function' && process.getuid() !== 0) return 'the modern BPF probe needs root (CAP_BPF, CAP_PERFMON, CAP_SYS_ADMIN)';
+  if (!existsSync('/sys/kernel/btf/vmlinux')) return 'the kernel exposes no BTF (/sys/kernel/btf/vmlinux is missing)';
+  if (!existsSync(ADDON_PATH)) return `the capture addon is not built (${ADDON_PATH} is missing; run npm run build:native)`;
+  return undefined;
+}
+
+export function openLiveCapture(opts: LiveCaptureOptions): EventSource {
+  const reason = bpfUnavailableReason();
+  if (reason !== undefined) throw new CaptureStartError(reason);
+  const idsOf = (types: { all: boolean; names: string[] }): number[] => {
+    const sel = eventTypeIdsFor(types);
+    if (sel.uncapturable.length > 0) opts.warn?.(`Event types without a capture program, not captured: ${sel.uncapturable.join(', ')}`);
+    return sel.ids;
+  };
+  const options: CaptureOptions = { eventTypes: idsOf(opts.types) };
+  if (opts.cpusPerRing !== undefined) options.cpusPerRing = opts.cpusPerRing;
+  if (opts.ringBytes !== undefined) options.ringBytes = opts.ringBytes;
+  if (opts.captureFile !== undefined) options.captureFile = opts.captureFile;
+  const queue = new BatchQueue();
+  let cap: Capture;
+  try {
+    cap = createCapture(options);
+    cap.start((b) => queue.push(b));
+  } catch (e) {
+    throw new CaptureStartError(e instanceof Error ? e.message : String(e));
+  }
+  let lastTypes = JSON.stringify(options.eventTypes);
+  let stopping: Promise<void> | undefined;
+  return {
+    batches: queue,
+    stats: () => scapStatsOf(cap.stats()),
+    setEventTypes: (types) => {
+      const ids = idsOf(types);
+      const key = JSON.stringify(ids);
+      if (key === lastTypes || stopping) return;
+      lastTypes = key;
+      cap.setEventTypes(ids);
+    },
+    stop: () => {
+      stopping ??= cap.stop().then(
+        () => queue.end(),
+        (e: unknown) => queue.fail(e),
+      );
+      return stopping;
+    },
+  };
+}
