@@ -3,7 +3,7 @@
 import type { EventInput } from '../../host/engine/batch-encoder.js';
 import {
   chmod, connect, container, containerProc, dup2, EINPROGRESS, exec, finitModule, hostProc, MODE, ptrace,
-  PTRACE, read, syscall, truncate, unlinkat, write,
+  PTRACE, read, symlinkat, syscall, truncate, unlinkat, write,
 } from './events.js';
 
 export interface RuleCase {
@@ -13,6 +13,13 @@ export interface RuleCase {
   output: string[];
   /** More benign neighbours, where one is not enough to pin the rule's edge. */
   alsoBenign?: EventInput[];
+  /** More events that must trigger the rule (other variants of the attack). */
+  alsoTrigger?: EventInput[];
+}
+
+function mounted(source: string, dest: string): EventInput {
+  const c = container({ id: 'eeeeeeeeeeee', mounts: [{ source, dest, mode: '', rw: true, propagation: 'rprivate' }] });
+  return exec(containerProc('sh', { vpid: 1 }, c));
 }
 
 const redis = container({ id: 'aaaaaaaaaaaa', name: 'cache', image: 'redis:7', imageRepository: 'redis', imageTag: '7' });
@@ -44,7 +51,8 @@ export const CASES: Record<string, RuleCase> = {
     trigger: exec(containerProc('portainer', { vpid: 1 }, withDockerSock)),
     benign: exec(containerProc('nginx', { vpid: 1 })),
     output: ['/var/run/docker.sock', 'container_id=bbbbbbbbbbbb', 'image=portainer/portainer-ce'],
-    alsoBenign: [exec(containerProc('bash', { vpid: 7 }, withDockerSock))],
+    alsoBenign: [exec(containerProc('bash', { vpid: 7 }, withDockerSock)), mounted('/etcd-data', '/data'), mounted('/srv/proc', '/proc-copy')],
+    alsoTrigger: [mounted('/', '/host'), mounted('/proc', '/host/proc'), mounted('/etc/kubernetes', '/k8s'), mounted('/run/containerd/containerd.sock', '/c.sock')],
   },
   'Saker Package Management in Container': {
     trigger: exec(containerProc('apt-get', { args: ['install', '-y', 'netcat'] })),
@@ -100,6 +108,10 @@ export const CASES: Record<string, RuleCase> = {
     benign: truncate(hostProc('bash', { user: 'alice' }), '/home/alice/.bash_history'),
     output: ['process=rm', 'name=/home/alice/.bash_history', 'user=alice'],
     alsoBenign: [unlinkat(hostProc('rm'), '/home/alice/notes.txt')],
+    alsoTrigger: [
+      truncate(hostProc('cp', { args: ['/dev/null', '/root/.bash_history'] }), '/root/.bash_history'),
+      symlinkat(hostProc('ln', { args: ['-sf', '/dev/null', '/root/.zsh_history'] }), '/dev/null', '/root/.zsh_history'),
+    ],
   },
   'Saker Log File Cleared': {
     trigger: truncate(hostProc('truncate', { args: ['-s0', '/var/log/auth.log'] }), '/var/log/auth.log'),
@@ -117,6 +129,7 @@ export const CASES: Record<string, RuleCase> = {
     benign: connect(hostProc('curl'), '198.51.100.20', 443),
     output: ['process=ls', 'connection=10.1.2.3:40000->198.51.100.20:443'],
     alsoBenign: [connect(hostProc('ls'), '198.51.100.20', 443, -111)],
+    alsoTrigger: [connect(hostProc('passwd'), '198.51.100.20', 80)],
   },
   'Saker Connection to Mining Pool Port': {
     trigger: connect(containerProc('python3'), '198.51.100.30', 3333),

@@ -74,6 +74,7 @@ describe('default ruleset: every rule triggers on its attack and stays quiet on 
     // the benign neighbour is quiet for the whole default set, not just this rule
     expect(matching(engine, c.benign)).toEqual([]);
     for (const ev of c.alsoBenign ?? []) expect(matching(engine, ev)).not.toContain(name);
+    for (const ev of c.alsoTrigger ?? []) expect(matching(engine, ev)).toContain(name);
     const text = output(engine, c.trigger, name);
     for (const part of c.output) expect(text).toContain(part);
   });
