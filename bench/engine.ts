@@ -40,25 +40,36 @@ async function warmCompile(ruleset: RuleSet): Promise<{ ms: number; engine: Wasm
   const engine = await compileEngine(ruleset, { ruleMatching: 'first', cacheDir });
   const ms = performance.now() - t0;
   if (engine.fromCache) throw new Error('warm compile hit the cache');
-  // the background -O1 build must not overlap the next measurement (its worker is unref'd)
+  // the background -O2 build must not overlap the next measurement (its worker is unref'd)
   const keepAlive = setInterval(() => undefined, 1000);
   await engine.optimized;
   clearInterval(keepAlive);
   return { ms, engine, cacheDir };
 }
 
-/** Events per second of `run` over the batches, on this thread, for about MEASURE_MS. */
-function throughput(run: (i: number) => void, eventsPerCall: number, calls: number): number {
+/**
+ * Events per second of `run` over the batches, on this thread: the best of ROUNDS rounds that
+ * together take about MEASURE_MS. The machines these run on are shared, and the best round is the
+ * one least disturbed by other work (the median is printed too).
+ */
+const ROUNDS = 10;
+function throughput(run: (i: number) => void, eventsPerCall: number, calls: number): { best: number; median: number } {
   for (let i = 0; i < Math.min(calls, 4); i++) run(i); // warm-up
-  let done = 0;
-  const t0 = performance.now();
-  let elapsed = 0;
-  do {
-    run(done % calls);
-    done++;
-    elapsed = performance.now() - t0;
-  } while (elapsed < MEASURE_MS);
-  return (done * eventsPerCall) / (elapsed / 1000);
+  const rates: number[] = [];
+  let next = 0;
+  for (let r = 0; r < ROUNDS; r++) {
+    let done = 0;
+    const t0 = performance.now();
+    let elapsed = 0;
+    do {
+      run(next++ % calls);
+      done++;
+      elapsed = performance.now() - t0;
+    } while (elapsed < MEASURE_MS / ROUNDS);
+    rates.push((done * eventsPerCall) / (elapsed / 1000));
+  }
+  rates.sort((a, b) => a - b);
+  return { best: rates[rates.length - 1]!, median: rates[rates.length >> 1]! };
 }
 
 export async function benchEngine(): Promise<void> {
@@ -72,8 +83,8 @@ export async function benchEngine(): Promise<void> {
   emit('compile_warm_ms_upstream_stable', (await warmCompile(stable)).ms, 'ms');
   const { ms, engine, cacheDir } = await warmCompile(all);
   emit('compile_warm_ms_upstream_all', ms, 'ms');
-  if (engine.tier !== 'O1') throw new Error('the optimised module did not load');
-  emit('wasm_bytes_upstream_all', statSync(join(cacheDir, `${engine.hash}.O1.wasm`)).size, 'bytes');
+  if (engine.tier !== 'O2') throw new Error('the optimised module did not load');
+  emit('wasm_bytes_upstream_all', statSync(join(cacheDir, `${engine.hash}.O2.wasm`)).size, 'bytes');
 
   const eventBatches = Array.from({ length: BATCHES }, (_, i) => syntheticMix(BATCH_EVENTS, i + 1));
   const batches = eventBatches.map((events) => encodeBatch(events));
@@ -81,11 +92,13 @@ export async function benchEngine(): Promise<void> {
   for (const b of batches) matches += engine.evaluate(b).length;
   emit('eval_match_share_upstream_all', (100 * matches) / (BATCHES * BATCH_EVENTS), '%');
 
+  // as the daemon runs it: one engine.evaluate per batch (copy into Wasm memory, validation, rules)
   const wasm = throughput((i) => engine.evaluate(batches[i]!), BATCH_EVENTS, BATCHES);
-  emit('eval_events_per_s_upstream_all', wasm, 'events/s');
+  emit('eval_events_per_s_upstream_all', wasm.best, 'events/s');
+  emit('eval_events_per_s_upstream_all_median', wasm.median, 'events/s');
   const oracle = throughput((i) => oracleMatches(all, eventBatches[i]!, { ruleMatching: 'first' }), BATCH_EVENTS, BATCHES);
-  emit('eval_events_per_s_oracle', oracle, 'events/s');
-  emit('eval_speedup_vs_oracle', wasm / oracle, 'x');
+  emit('eval_events_per_s_oracle', oracle.best, 'events/s');
+  emit('eval_speedup_vs_oracle', wasm.best / oracle.best, 'x');
 
   for (const dir of temps) rmSync(dir, { recursive: true, force: true });
 }

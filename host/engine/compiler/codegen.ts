@@ -299,7 +299,12 @@ class Generator {
         // sharing it share its memoised result.
         // Operands are pure, so they may run in any order: cheapest first (stable), which lets
         // cheap type and flag tests cut rules short before string and set work.
-        const parts = e.children.map((c) => this.cond(c)).map((code, i) => ({ code, i, cost: this.exprCost(code) }));
+        // A negated operand is usually true (rule exceptions rarely hold), a plain one usually false,
+        // so `and` tries plain operands first and `or` negated ones: they decide sooner.
+        const likelyUndecisive = (code: string): boolean => code.startsWith('!') === (e.kind === 'and');
+        const parts = e.children
+          .map((c) => this.cond(c))
+          .map((code, i) => ({ code, i, cost: this.exprCost(code) * (likelyUndecisive(code) ? 4 : 1) }));
         parts.sort((a, b) => a.cost - b.cost || a.i - b.i);
         const expr = `(${parts.map((p) => p.code).join(e.kind === 'and' ? ' && ' : ' || ')})`;
         return e.children.length > 1 ? `${this.check(`  return ${expr};`)}(ev)` : expr;
