@@ -3,10 +3,10 @@
 // directory), and the upstream stable rules (their event types for the kernel's syscall map, and
 // a compiled engine that evaluates every batch, as the daemon does).
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { batchEventCount } from '../host/daemon/alerts.js';
 import { compileEngine, type WasmEngine } from '../host/engine/engine.js';
 import { eventTypeByName, EVENT_TYPES } from '../host/engine/event-types.js';
@@ -92,6 +92,12 @@ export function loopPath(): string {
     execFileSync('cc', ['-O2', join(REPO, 'native', 'bench', 'loop.c'), '-o', loopBinary]);
   }
   return loopBinary;
+}
+
+/** Removes the temporary directory of the loop binary. */
+export function removeLoop(): void {
+  if (loopBinary !== undefined) rmSync(dirname(loopBinary), { recursive: true, force: true });
+  loopBinary = undefined;
 }
 
 export function runLoop(kind: LoopKind, n: number): Promise<number> {

@@ -2,7 +2,7 @@
 // event types against no probe (interleaved rounds, minimum of each), and event rate, drops and the
 // daemon's CPU per event with one, two and three flat-out openat loops.
 import type { WasmEngine } from '../host/engine/engine.js';
-import { engineFor, ruleEventTypeIds, runLoop, stableRules, withProbe, type LoopKind } from './capture-probe.js';
+import { engineFor, removeLoop, ruleEventTypeIds, runLoop, stableRules, withProbe, type LoopKind } from './capture-probe.js';
 
 export const emit = (metric: string, value: number, unit: string): void => {
   console.log(JSON.stringify({ metric, value: Math.round(value * 1000) / 1000, unit }));
@@ -52,6 +52,7 @@ async function openLoopRate(ids: number[], engine: WasmEngine | undefined, loops
     const st = s.probe.stats();
     const drops = st.dropsRingFull ?? 0;
     const events = s.events();
+    if (events === 0) throw new Error(`no events reached JS with ${loops} open loop(s) running: is the probe capturing?`);
     return {
       loops,
       eventsPerS: events / secs,
@@ -63,6 +64,14 @@ async function openLoopRate(ids: number[], engine: WasmEngine | undefined, loops
 }
 
 export async function benchCapture(): Promise<void> {
+  try {
+    await measureAll();
+  } finally {
+    removeLoop();
+  }
+}
+
+async function measureAll(): Promise<void> {
   const rounds = Number(process.env.BENCH_CAPTURE_ROUNDS ?? 5);
   const rateSeconds = Number(process.env.BENCH_CAPTURE_RATE_S ?? 3);
   const ruleset = stableRules();
