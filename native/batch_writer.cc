@@ -185,10 +185,19 @@ uint32_t BatchWriter::processIndex(const ThreadInfo* t, int depth) {
 }
 
 uint32_t BatchWriter::containerIndex(const std::string& id) {
-  if (id.empty() || id == "host") return kNoneIndex;
+  if (id.empty()) return kNoneIndex;
   auto it = containerIndex_.find(id);
   if (it != containerIndex_.end()) return it->second;
-  std::shared_ptr<const ContainerInfo> c = containerTable().find(id);
+  // Host processes get the record Falco's container plugin keeps for "host": name and type "host",
+  // empty image fields, not privileged, no mounts.
+  static const std::shared_ptr<const ContainerInfo> hostInfo = [] {
+    auto h = std::make_shared<ContainerInfo>();
+    h->name = "host";
+    h->type = "host";
+    h->privilegedKnown = true;
+    return std::shared_ptr<const ContainerInfo>(h);
+  }();
+  std::shared_ptr<const ContainerInfo> c = id == "host" ? hostInfo : containerTable().find(id);
   if (!c) {
     containerIndex_.emplace(id, kNoneIndex);
     return kNoneIndex;

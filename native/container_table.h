@@ -2,7 +2,7 @@
 // 12-hex container.id the consumer derives from the cgroup. The batch writer turns an entry into a
 // container record with its mount records (engine-as/BATCH_ABI.md); a container with no entry yet
 // gets none, so its metadata fields read as missing, as Falco's container plugin does before its
-// lookup completes.
+// lookup completes. Host processes (id "host") always get a fixed host record, as in Falco.
 #pragma once
 #include <cstdint>
 #include <memory>

@@ -88,6 +88,15 @@ describe.skipIf(!dockerAvailable)('real container metadata', () => {
     expect(hostname[0]!.containerId).toBe(id);
     expect(hostname[0]!.container).not.toBeNull();
     expect(warnings).toEqual([]);
+
+    // Host processes carry Falco's host record: name and type "host", empty image, not privileged.
+    const hostProc = b.processes.find((q) => q.containerId === 'host');
+    expect(hostProc).toBeDefined();
+    expect(hostProc!.container).not.toBeNull();
+    expect(b.containers[hostProc!.container!]).toEqual({
+      id: 'host', name: 'host', image: '', imageRepository: '', imageTag: '', imageDigest: '', type: 'host',
+      k8sNsName: null, k8sPodName: null, privileged: false, startTs: null, mounts: [],
+    });
   }, 90000);
 
   test('docker run --rm with the events followed: metadata before the first action, forgotten after removal', async () => {
