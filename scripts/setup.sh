@@ -55,7 +55,8 @@ setup_docker() {
     fi
   fi
   if ! docker info >/dev/null 2>&1; then
-    if ! pgrep -x dockerd >/dev/null 2>&1; then
+    # A dockerd that is still starting has written its pid file; do not start a second one.
+    if ! { [ -s /var/run/docker.pid ] && kill -0 "$(cat /var/run/docker.pid)" 2>/dev/null; }; then
       mkdir -p build
       echo "setup: starting dockerd (log: build/dockerd.log)" >&2
       nohup dockerd --iptables=false --bridge=none >>build/dockerd.log 2>&1 </dev/null &
