@@ -146,6 +146,17 @@ describe('docs/tuning.md examples', () => {
     expect(docBlocks().map((b) => b.label).sort()).toEqual(Object.keys(CHECKS).sort());
   });
 
+  it("lists every default rule with its priority and the allow lists its condition uses", () => {
+    const text = readFileSync(DOC, 'utf8');
+    const section = text.slice(text.indexOf('## The rules and their allow lists'));
+    const rows = section.split('\n').filter((l) => l.startsWith('| Saker '));
+    const expected = loadDefaultRules().ruleset!.rules.map((r) => {
+      const lists = [...new Set([...r.originalCondition.matchAll(/\b(saker_\w*allowed\w*)\b/g)].map((m) => `\`${m[1]}\``))];
+      return `| ${r.name} | ${r.priority} | ${lists.join(', ')} |`;
+    });
+    expect(rows).toEqual(expected);
+  });
+
   it.each(Object.keys(CHECKS))('%s', async (label) => {
     await CHECKS[label]!();
   }, 240_000);
