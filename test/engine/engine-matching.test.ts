@@ -5,7 +5,7 @@
 // every match. Disabled rules and rules outside enabledRuleIds never run.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { encodeBatch } from '../../host/engine/batch-encoder.js';
-import { compileEngine } from '../../host/engine/engine.js';
+import { compileEngine, generateSource } from '../../host/engine/engine.js';
 import type { CompiledEngine } from '../../host/engine/engine-api.js';
 import { execve, openat, tree } from './engine/events.js';
 import { engineFor, matchNames, rulesetFromYaml, rulesYaml } from './engine/support.js';
@@ -124,5 +124,27 @@ describe('process-derived values across the events of a batch', () => {
     expect(together[0]).toEqual(['name_bash', 'image_nginx', 'not_root_user']);
     expect(together[1]).toEqual(['parent_bash', 'grandparent_sshd', 'image_nginx']);
     expect(together[4]).toEqual(together[1]);
+  });
+});
+
+describe('rules gated by a shared first operand', () => {
+  const yaml = rulesYaml({
+    bash_etc: 'evt.type = openat and proc.name = bash and fd.name startswith /etc',
+    cat_any: 'evt.type = openat and proc.name = cat',
+    bash_tmp: 'evt.type = openat and proc.name = bash and fd.name startswith /tmp',
+  });
+
+  it('the module tests the shared operand once per event (so this suite covers the gate)', () => {
+    const { source } = generateSource(rulesetFromYaml(yaml), { ruleMatching: 'all' });
+    expect(source).toMatch(/const g_c\d+ = c\d+\(ev\);/);
+  });
+
+  it('gated rules match exactly as ungated ones, in both modes', async () => {
+    const { bash, cat } = tree();
+    const events = [openat(bash, '/etc/a'), openat(bash, '/tmp/a'), openat(cat, '/etc/a'), openat(bash, '/var/a')];
+    const all = await engineFor(yaml, 'all');
+    expect(matchNames(all, events)).toEqual([['bash_etc'], ['bash_tmp'], ['cat_any'], []]);
+    const first = await engineFor(yaml, 'first');
+    expect(matchNames(first, events)).toEqual([['bash_etc'], ['bash_tmp'], ['cat_any'], []]);
   });
 });

@@ -93,6 +93,8 @@ class Generator {
   }
 
   private readonly costs = new Map<string, number>();
+  /** `and` checks -> their first conjunct that is a plain check call (a gate for the rules). */
+  private readonly firstOperand = new Map<string, string>();
 
   /** A rough cost of running a check, for ordering the operands of and/or cheapest first. */
   private checkCost(body: string): number {
@@ -307,7 +309,12 @@ class Generator {
           .map((code, i) => ({ code, i, cost: this.exprCost(code) * (likelyUndecisive(code) ? 4 : 1) }));
         parts.sort((a, b) => a.cost - b.cost || a.i - b.i);
         const expr = `(${parts.map((p) => p.code).join(e.kind === 'and' ? ' && ' : ' || ')})`;
-        return e.children.length > 1 ? `${this.check(`  return ${expr};`)}(ev)` : expr;
+        if (e.children.length <= 1) return expr;
+        const name = this.check(`  return ${expr};`);
+        // its first plain check call (any conjunct that is false makes the whole `and` false)
+        const gate = e.kind === 'and' ? parts.find((p) => /^c\d+\(ev\)$/.test(p.code)) : undefined;
+        if (gate !== undefined) this.firstOperand.set(name, gate.code);
+        return `${name}(ev)`;
       }
       case 'not':
         return `!${this.cond(e.child)}`;
@@ -737,8 +744,31 @@ class Generator {
     // Falco (evttype_index_ruleset): a rule without an event-type restriction is indexed under
     // every event code, so each type's list is its own rules and the unrestricted ones merged in
     // rule id order; `first` returns at the first match, `all` reports every match.
-    const runList = (ids: number[]): string =>
-      ids.sort((a, b) => a - b).map((id) => `  if (${ruleCalls.get(id) ?? `r${id}(ev)`}) { emit(i, ${id});${first ? ' return true;' : ' any = true;'} }`).join('\n');
+    // A first operand that several rules of one list share is tested once up front: a rule whose
+    // gate is false cannot match, so it is skipped without a call (checks are pure, so testing the
+    // gate early changes nothing but the work).
+    const gateOf = (id: number): string | undefined => {
+      const call = ruleCalls.get(id);
+      return call === undefined ? undefined : this.firstOperand.get(call.slice(0, -4));
+    };
+    const runList = (ids: number[]): string => {
+      ids.sort((a, b) => a - b);
+      const uses = new Map<string, number>();
+      for (const id of ids) {
+        const g = gateOf(id);
+        if (g !== undefined) uses.set(g, (uses.get(g) ?? 0) + 1);
+      }
+      const gates = [...uses].filter(([, n]) => n > 1).map(([g]) => g);
+      const local = (g: string): string => `g_${g.slice(0, -4)}`;
+      const lines = gates.map((g) => `  const ${local(g)} = ${g};`);
+      for (const id of ids) {
+        const g = gateOf(id);
+        const call = ruleCalls.get(id) ?? `r${id}(ev)`;
+        const test = g !== undefined && gates.includes(g) ? `${local(g)} && ${call}` : call;
+        lines.push(`  if (${test}) { emit(i, ${id});${first ? ' return true;' : ' any = true;'} }`);
+      }
+      return lines.join('\n');
+    };
     const group = (name: string, ids: number[]): string =>
       first
         ? `function ${name}(ev: usize, i: u32): bool {\n${runList(ids)}\n  return false;\n}`
