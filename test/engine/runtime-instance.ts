@@ -11,6 +11,7 @@ export interface HarnessExports {
   endsWith(a: number, al: number, b: number, bl: number): number;
   contains(a: number, al: number, b: number, bl: number): number;
   icontains(a: number, al: number, b: number, bl: number): number;
+  containsBytes(a: number, al: number, b: number, bl: number): number;
   asciiCaseEq(a: number, al: number, b: number, bl: number): number;
   glob(p: number, pl: number, s: number, sl: number): number;
   iglob(p: number, pl: number, s: number, sl: number): number;

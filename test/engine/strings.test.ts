@@ -64,6 +64,24 @@ describe('string primitives', () => {
     );
   });
 
+  it('the rules\' contains (engine-as/search.ts) is memmem', () => {
+    const x = rt.x.containsBytes;
+    expect(rt.two(x, 'abc', '')).toBe(1);
+    expect(rt.two(x, '', 'a')).toBe(0);
+    expect(rt.two(x, '/home/alice/.ssh/id_rsa', '/.ssh/')).toBe(1);
+    expect(rt.two(x, '/home/alice/.ssh/id_rsa', 'id_rsa')).toBe(1); // at the very end
+    expect(rt.two(x, '/home/alice/.ssh/id_rs', 'id_rsa')).toBe(0);
+    expect(rt.two(x, 'id_rsa/home/alice/.ssh', 'id_rsa')).toBe(1); // at the very start
+    expect(rt.two(x, '\u0000\u0001aaaaaaaab', 'ab')).toBe(1); // zero bytes next to candidates
+    expect(rt.two(x, 'ÿÿÿÿÿÿÿÿÿÿÿÿx', 'ÿx')).toBe(1); // high bytes (borrow trick)
+    const bytes = fc.uint8Array({ maxLength: 40 }).map((a) => a.map((b) => [0, 1, 0x2e, 0x2f, 0x61, 0x80, 0xfe, 0xff][b & 7]!));
+    fc.assert(
+      fc.property(bytes, fc.uint8Array({ maxLength: 4 }).map((a) => a.map((b) => [0, 0x2e, 0x2f, 0x61, 0xff][b % 5]!)), (s, n) =>
+        (rt.two(x, s, n) === 1) === Buffer.from(s).includes(Buffer.from(n))),
+      { numRuns: 5000 },
+    );
+  });
+
   it('icontains folds ASCII letters only (strcasestr in the C locale)', () => {
     expect(rt.two(rt.x.icontains, '/usr/bin/NC.openbsd', 'nc.OPENBSD')).toBe(1);
     expect(rt.two(rt.x.icontains, 'anything', '')).toBe(1);

@@ -2,6 +2,7 @@
 // test/engine/*.test.ts can drive every primitive from TypeScript.
 import * as B from '../../../engine-as/batch';
 import * as S from '../../../engine-as/strings';
+import { containsBytes as containsBytesFn } from '../../../engine-as/search';
 import * as N from '../../../engine-as/net';
 import { glob as globFn, iglob as iglobFn } from '../../../engine-as/glob';
 import { StrSet } from '../../../engine-as/strset';
@@ -20,6 +21,7 @@ export function startsWith(a: usize, al: u32, b: usize, bl: u32): bool { return 
 export function endsWith(a: usize, al: u32, b: usize, bl: u32): bool { return S.endsWith(a, al, b, bl); }
 export function contains(a: usize, al: u32, b: usize, bl: u32): bool { return S.contains(a, al, b, bl); }
 export function icontains(a: usize, al: u32, b: usize, bl: u32): bool { return S.icontains(a, al, b, bl); }
+export function containsBytes(a: usize, al: u32, b: usize, bl: u32): bool { return containsBytesFn(a, al, b, bl); }
 export function asciiCaseEq(a: usize, al: u32, b: usize, bl: u32): bool { return S.asciiCaseEq(a, al, b, bl); }
 export function glob(p: usize, pl: u32, s: usize, sl: u32): bool { return globFn(p, pl, s, sl); }
 export function iglob(p: usize, pl: u32, s: usize, sl: u32): bool { return iglobFn(p, pl, s, sl); }
