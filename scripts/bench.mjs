@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench -- [group ...]`: runs benchmark groups and prints JSON lines
-// {"metric","value","unit"}. Groups: engine (bench/engine.ts); capture, daemon and outputs have no
-// benchmarks yet and print nothing. No group = all of them. The TypeScript runs directly under
+// {"metric","value","unit"}. Groups: engine, capture and outputs (bench/*-main.ts, documented in
+// bench/README.md); daemon has no benchmark yet and prints nothing. No group = all of them. The TypeScript runs directly under
 // node 24 (type transforms on, `.js` imports resolved to `.ts` by bench/ts-hooks.mjs).
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
