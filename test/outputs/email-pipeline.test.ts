@@ -1,4 +1,4 @@
-// The email channel inside the delivery pipeline: an SMTP outage (shortened from the issue's 20 s)
+// The email channel inside the delivery pipeline: an SMTP outage of 20 s (the issue's figure)
 // loses nothing within the queue bound, and digests gather what the queue hands over.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EmailChannel, readEmailConfig } from '../../outputs/email/index.js';
@@ -6,6 +6,7 @@ import { OutputPipeline, type LogLevel } from '../../outputs/pipeline/index.js';
 import { makeAlert } from './support/email-alerts.js';
 import { startTestSmtp, type TestSmtp } from './support/email-smtp-server.js';
 
+const OUTAGE_MS = 20_000;
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
@@ -34,7 +35,7 @@ describe('email channel in the pipeline', () => {
     const alerts = Array.from({ length: 60 }, (_, i) => makeAlert({ output: `outage alert ${i}` }));
     for (const a of alerts) pipeline.publish(a);
 
-    await new Promise((r) => setTimeout(r, 1500));
+    await new Promise((r) => setTimeout(r, OUTAGE_MS));
     const during = pipeline.counters()[0]!;
     expect(during.delivered).toBe(0);
     expect(during.retries).toBeGreaterThan(2);
@@ -54,7 +55,7 @@ describe('email channel in the pipeline', () => {
     expect(after.delivered + after.dropped.queue_full + after.dropped.rate_limited + after.dropped.permanent_failure + after.dropped.shutdown).toBe(60);
     expect(logs.some((l) => l.message.startsWith('email output: delivery failed, retrying: email_output: '))).toBe(true);
     expect(logs.some((l) => l.message.startsWith('email output: delivering again after'))).toBe(true);
-  }, 20_000);
+  }, OUTAGE_MS + 30_000);
 
   it('a permanent refusal is dropped once, counted, and logged with the reason', async () => {
     const smtp = await startTestSmtp({ refuseRcpt: () => ({ code: 550, message: 'Mailbox unavailable' }) });
