@@ -75,6 +75,7 @@ describe('bin/saker.js', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toContain("Opening 'syscall' source with modern BPF probe.");
     expect(r.stderr).toContain('An error occurred in an event source, forcing termination...');
+    expect(r.stderr).not.toContain('One ring buffer');
     expect(r.stderr).toMatch(/\nError: Initialization issues during scap_init \(.+\)\n$/);
   }, 60_000);
 });

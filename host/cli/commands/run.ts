@@ -58,9 +58,11 @@ export function runCommand(opts: RunOptions): Promise<DaemonResult> {
     engineName = 'modern_ebpf';
     openSource = (types) => {
       for (const src of opts.enabledSources) logger.info(`Opening '${src}' source with modern BPF probe.`);
-      logger.info("One ring buffer every '2' CPUs.");
       try {
-        return openLiveCapture({ types, warn: (m) => logger.debug(m) });
+        const source = openLiveCapture({ types, warn: (m) => logger.debug(m) });
+        // Logged once the probe is attached: from here on, events are captured.
+        logger.info("One ring buffer every '2' CPUs.");
+        return source;
       } catch (e) {
         if (!(e instanceof CaptureStartError)) throw e;
         logger.error('An error occurred in an event source, forcing termination...');
