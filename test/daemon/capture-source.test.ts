@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { BatchQueue } from '../../host/capture/batch-queue.js';
 import { eventTypeIdsFor } from '../../host/capture/event-type-ids.js';
 import { scapStatsOf } from '../../host/capture/scap-stats.js';
+import { modernEbpfOptions } from '../../host/capture/modern-ebpf-config.js';
 import { EVENT_TYPES, eventTypeId } from '../../host/engine/event-types.js';
 
 describe('BatchQueue', () => {
@@ -60,5 +61,18 @@ describe('scapStatsOf', () => {
       n_drops_bug: 0,
     });
     expect(scapStatsOf({ running: false }).n_evts).toBe(0);
+  });
+});
+
+describe('modernEbpfOptions', () => {
+  it("takes Falco's defaults, the preset table and 0 = one ring for all CPUs", () => {
+    expect(modernEbpfOptions({}, 8)).toEqual({ cpusPerRing: 2, ringBytes: 8 << 20 });
+    expect(modernEbpfOptions({ engine: { modern_ebpf: { cpus_for_each_buffer: '0', buf_size_preset: '1' } } }, 8)).toEqual({ cpusPerRing: 8, ringBytes: 1 << 20 });
+    expect(modernEbpfOptions({ engine: { modern_ebpf: { cpus_for_each_buffer: '1', buf_size_preset: '10' } } }, 8)).toEqual({ cpusPerRing: 1, ringBytes: 512 << 20 });
+  });
+
+  it('rejects preset 0 and values that are not integers, naming the key', () => {
+    expect(() => modernEbpfOptions({ engine: { modern_ebpf: { buf_size_preset: '0' } } })).toThrow('engine.modern_ebpf.buf_size_preset: 0 is not an index from 1 to 10');
+    expect(() => modernEbpfOptions({ engine: { modern_ebpf: { cpus_for_each_buffer: 'two' } } })).toThrow("engine.modern_ebpf.cpus_for_each_buffer: 'two' is not a non-negative integer");
   });
 });

@@ -102,7 +102,7 @@ describe.skipIf(!bpfAvailable)('engine.kind modern_ebpf', () => {
 
   it('exposes the capture counters on /metrics', async () => {
     const s = setup((t) => rule('Target opened', `evt.type = openat and fd.name = ${t}`, 'x'), 'webserver: {enabled: true, listen_port: 0, prometheus_metrics_enabled: true}\n');
-    const run = start(['-c', s.cfg]);
+    const run = start(['-c', s.cfg, '-o', 'engine.modern_ebpf.cpus_for_each_buffer=1', '-o', 'engine.modern_ebpf.buf_size_preset=3']);
     expect(await until(() => /listening on [^:]+:\d+/.test(run.err.join('')))).toBe(true);
     const port = /listening on [^:]+:(\d+)/.exec(run.err.join(''))![1];
     for (let i = 0; i < 5; i++) spawnSync('cat', [s.target]);
@@ -110,6 +110,7 @@ describe.skipIf(!bpfAvailable)('engine.kind modern_ebpf', () => {
     const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     run.signals.emit('SIGTERM');
     expect(await run.done).toBe(0);
+    expect(run.err.join('')).toContain("One ring buffer every '1' CPUs.");
     expect(text).toContain('falcosecurity_scap_engine_name_info{engine_name="modern_ebpf"');
     const evts = /^falcosecurity_scap_n_evts_total(?:\{[^}]*\})? (\d+)$/m.exec(text);
     expect(Number(evts?.[1])).toBeGreaterThanOrEqual(5);

@@ -13,6 +13,7 @@ import { batchFileSource } from '../../daemon/replay-source.js';
 import { isCaptureFile, openCaptureReplay } from '../../capture/capture-replay.js';
 import { CaptureStartError, type EventSource } from '../../capture/event-source.js';
 import { openLiveCapture } from '../../capture/live-capture.js';
+import { modernEbpfOptions } from '../../capture/modern-ebpf-config.js';
 
 /** Falco's words when its driver cannot start; Saker adds why. */
 export const SCAP_INIT_ERROR = 'Initialization issues during scap_init';
@@ -59,9 +60,10 @@ export function runCommand(opts: RunOptions): Promise<DaemonResult> {
     openSource = (types) => {
       for (const src of opts.enabledSources) logger.info(`Opening '${src}' source with modern BPF probe.`);
       try {
-        const source = openLiveCapture({ types, warn: (m) => logger.debug(m) });
+        const ring = modernEbpfOptions(opts.initial.loaded.tree);
+        const source = openLiveCapture({ types, ...ring, warn: (m) => logger.debug(m) });
         // Logged once the probe is attached: from here on, events are captured.
-        logger.info("One ring buffer every '2' CPUs.");
+        logger.info(`One ring buffer every '${ring.cpusPerRing}' CPUs.`);
         return source;
       } catch (e) {
         if (!(e instanceof CaptureStartError)) throw e;
