@@ -3,7 +3,8 @@
 // kernel's syscall set follows the rules (setEventTypes flips the map, no re-attach); stop()
 // detaches, drains the rings and ends the batches after the last one.
 import { existsSync } from 'node:fs';
-import { ADDON_PATH, createCapture, type Capture, type CaptureOptions } from '../../native/capture.js';
+import { ADDON_PATH, createCapture, loadCaptureAddon, type Capture, type CaptureOptions } from '../../native/capture.js';
+import { setupContainerMetadata, type ContainerMetadataSetup } from '../container/container-metadata.js';
 import { BatchQueue } from './batch-queue.js';
 import { CaptureStartError, type EventSource } from './event-source.js';
 import { eventTypeIdsFor } from './event-type-ids.js';
@@ -42,10 +43,21 @@ export function openLiveCapture(opts: LiveCaptureOptions): EventSource {
   if (opts.captureFile !== undefined) options.captureFile = opts.captureFile;
   const queue = new BatchQueue();
   let cap: Capture;
+  // Container metadata arrives asynchronously from the runtime's API; batches never wait for it
+  // (a container's fields read as missing until its lookup lands, as with Falco's plugin).
+  let containers: ContainerMetadataSetup | undefined;
   try {
     cap = createCapture(options);
-    cap.start((b) => queue.push(b));
+    containers = setupContainerMetadata(loadCaptureAddon(), opts.warn ? { warn: opts.warn } : {});
+    const { service } = containers;
+    service.watch();
+    void service.preload();
+    cap.start((b) => {
+      service.observeBatch(b);
+      queue.push(b);
+    });
   } catch (e) {
+    containers?.service.close();
     throw new CaptureStartError(e instanceof Error ? e.message : String(e));
   }
   let lastTypes = JSON.stringify(options.eventTypes);
@@ -61,6 +73,7 @@ export function openLiveCapture(opts: LiveCaptureOptions): EventSource {
       cap.setEventTypes(ids);
     },
     stop: () => {
+      containers?.service.close();
       stopping ??= cap.stop().then(
         () => queue.end(),
         (e: unknown) => queue.fail(e),
