@@ -2,7 +2,8 @@
 // yaml-cpp sees it) into a checked EmailConfig. Errors name the offending key so a user can fix
 // `-o email_output.port=abc` without reading the source.
 import { ConfigError, type ConfigNode } from '../../host/config/tree.js';
-import { toBool, toInteger, toStringList, toText } from '../../host/config/scalars.js';
+import { openEnabledBlock } from '../config-block.js';
+import { toBool, toInteger, toStringList } from '../../host/config/scalars.js';
 import { parsePriority, type PriorityName } from '../../host/rules/index.js';
 import { checkTemplate, DIGEST_PLACEHOLDERS, SINGLE_PLACEHOLDERS } from './template.js';
 
@@ -78,21 +79,9 @@ export function splitAddresses(node: ConfigNode | undefined, key: string): strin
  * disabled channel is not checked further, like Falco's other outputs).
  */
 export function readEmailConfig(node: ConfigNode | undefined, env: NodeJS.ProcessEnv = process.env): EmailConfig | undefined {
-  if (node === undefined || node === null) return undefined;
-  if (typeof node !== 'object' || Array.isArray(node)) throw new ConfigError(`${EMAIL_KEY}: expected a map of settings`);
-  const key = (name: string): string => `${EMAIL_KEY}.${name}`;
-  const text = (name: string): string | undefined => {
-    const v = node[name];
-    if (v === undefined || v === null) return undefined;
-    const s = toText(v);
-    if (s === undefined) throw new ConfigError(`${key(name)}: expected a single value`);
-    return s;
-  };
-
-  const enabledText = node['enabled'];
-  const enabled = enabledText === undefined || enabledText === null ? false : toBool(enabledText);
-  if (enabled === undefined) throw new ConfigError(`${key('enabled')}: expected true or false`);
-  if (!enabled) return undefined;
+  const block = openEnabledBlock(node, EMAIL_KEY);
+  if (block === undefined) return undefined;
+  const { key, text } = block;
 
   const host = text('host');
   if (host === undefined || host === '') throw new ConfigError(`${key('host')}: required when ${key('enabled')} is true`);
@@ -136,11 +125,11 @@ export function readEmailConfig(node: ConfigNode | undefined, env: NodeJS.Proces
     if (password === undefined) throw new ConfigError(`${key('password')}: required when ${key('user')} is set (or use ${key('password_env')})`);
   }
 
-  const fromList = splitAddresses(node['from'], key('from'));
+  const fromList = splitAddresses(block.node['from'], key('from'));
   if (fromList.length !== 1) throw new ConfigError(`${key('from')}: exactly one sender address is required`);
-  const to = splitAddresses(node['to'], key('to'));
+  const to = splitAddresses(block.node['to'], key('to'));
   if (to.length === 0) throw new ConfigError(`${key('to')}: at least one recipient is required`);
-  const cc = splitAddresses(node['cc'], key('cc'));
+  const cc = splitAddresses(block.node['cc'], key('cc'));
 
   const minText = text('min_priority') ?? 'debug';
   const minPriority = parsePriority(minText);

@@ -1,7 +1,8 @@
 // The `sns_output` config block: topic, region, optional endpoint and body format. Credentials are
 // not configured here; the AWS SDK's standard chain finds them (environment, profile, role).
 import { ConfigError, type ConfigNode } from '../../host/config/tree.js';
-import { toBool, toInteger, toText } from '../../host/config/scalars.js';
+import { openEnabledBlock } from '../config-block.js';
+import { toInteger } from '../../host/config/scalars.js';
 import { parsePriority, type PriorityName } from '../../host/rules/index.js';
 
 export const SNS_KEY = 'sns_output';
@@ -24,21 +25,9 @@ const TOPIC_ARN = /^arn:aws[a-z-]*:sns:([a-z0-9-]+):(\d{12}):([A-Za-z0-9_-]{1,25
 
 /** Reads `sns_output`; undefined when the block is absent or `enabled` is false. */
 export function readSnsConfig(node: ConfigNode | undefined): SnsConfig | undefined {
-  if (node === undefined || node === null) return undefined;
-  if (typeof node !== 'object' || Array.isArray(node)) throw new ConfigError(`${SNS_KEY}: expected a map of settings`);
-  const key = (name: string): string => `${SNS_KEY}.${name}`;
-  const text = (name: string): string | undefined => {
-    const v = node[name];
-    if (v === undefined || v === null) return undefined;
-    const s = toText(v);
-    if (s === undefined) throw new ConfigError(`${key(name)}: expected a single value`);
-    return s;
-  };
-
-  const enabledText = node['enabled'];
-  const enabled = enabledText === undefined || enabledText === null ? false : toBool(enabledText);
-  if (enabled === undefined) throw new ConfigError(`${key('enabled')}: expected true or false`);
-  if (!enabled) return undefined;
+  const block = openEnabledBlock(node, SNS_KEY);
+  if (block === undefined) return undefined;
+  const { key, text } = block;
 
   const topicArn = text('topic_arn');
   if (topicArn === undefined || topicArn === '') throw new ConfigError(`${key('topic_arn')}: required when ${key('enabled')} is true`);
