@@ -13,6 +13,7 @@ import {
   formatResultText,
   priorityLevel,
   RulesLoader,
+  resolveAppendOutput,
   type RuleSet,
   type RulesSource,
 } from '../rules/index.js';
@@ -120,7 +121,9 @@ export function loadConfiguredRules(input: RulesStageInput): RulesStageOutput {
   const sources = readRulesFiles(files);
   const contents = new Map(sources.map((s) => [s.name, s.content]));
 
-  const loader = new RulesLoader({ language: defaultLanguage });
+  // Saker loads the syscall source only; suggested fields are expanded for it.
+  const appendOutput = resolveAppendOutput(config.appendOutput, ['syscall']);
+  const loader = new RulesLoader({ language: defaultLanguage, appendOutput });
   let error = '';
   logger.info('Loading rules from:');
   for (const source of sources) {

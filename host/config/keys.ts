@@ -1,6 +1,7 @@
 // The one place that knows Saker's config keys: their falco.yaml names, how each is read, its
 // default when absent or unreadable (Falco falls back silently; validation reports it), and the
 // checks whose failure stops startup with Falco's message.
+import { readAppendOutput, type AppendOutputConfig } from './append-output.js';
 import { decodeRuleSelector, type RuleSelector } from './rule-selection.js';
 import { toBool, toDouble, toInteger, toStringList, toText } from './scalars.js';
 import { ConfigError, getAt, type ConfigNode } from './tree.js';
@@ -47,6 +48,8 @@ export interface SakerConfig {
   metrics: MetricsConfig;
   syscallEventDrops: SyscallEventDropsConfig;
   baseSyscalls: { customSet: string[]; repair: boolean; all: boolean };
+  /** `append_output` entries in order. */
+  appendOutput: AppendOutputConfig[];
 }
 
 export interface WebserverConfig {
@@ -219,6 +222,9 @@ export function readConfig(tree: ConfigNode, configName: string): SakerConfig {
   const threshold = readScalar(tree, SCALAR_KEYS.syscallEventDropsThreshold);
   if (threshold < 0 || threshold > 1) err('syscall event drops threshold must be a double in the range [0, 1]');
 
+  const appendOutput = readAppendOutput(getAt(tree, 'append_output'));
+  if (typeof appendOutput === 'string') err(`invalid 'append_output': ${appendOutput}`);
+
   const rules: RuleSelector[] = [];
   const rulesNode = getAt(tree, 'rules');
   if (rulesNode !== undefined && rulesNode !== null) {
@@ -295,6 +301,7 @@ export function readConfig(tree: ConfigNode, configName: string): SakerConfig {
       repair: readScalar(tree, SCALAR_KEYS.baseSyscallsRepair),
       all: readScalar(tree, SCALAR_KEYS.baseSyscallsAll),
     },
+    appendOutput: appendOutput as AppendOutputConfig[],
   };
 }
 

@@ -3,6 +3,7 @@
 // visibility, rule conditions built as text (exceptions, list substitution), parsed, expanded,
 // checked; outputs validated; unused macros and lists reported.
 import type { Expr, Pos } from '../condition/ast.js';
+import { appendMatches, type OutputAppend } from './append-output.js';
 import { DEPRECATED_FIELDS, DEPRECATED_FIELD_DESCS, type DeprecatedField } from './codes.js';
 import type { LoadContext } from './context.js';
 import type { RuleCollector } from './collector.js';
@@ -35,6 +36,7 @@ export class RuleCompiler {
     private readonly language: RuleLanguage,
     private readonly collector: RuleCollector,
     private readonly result: FileLoadResult,
+    private readonly appends: readonly OutputAppend[] = [],
   ) {}
 
   /** Compiles; on error records it in the result and returns undefined. */
@@ -162,7 +164,14 @@ export class RuleCompiler {
       const { condition, exceptionFields } =
         r.exceptions.length > 0 ? foldExceptions(r.cond, r.exceptions) : { condition: r.cond, exceptionFields: [] };
 
+      // append_output text joins the output before it is validated, as in Falco.
       let output = r.output;
+      const extraFields: Record<string, string> = {};
+      for (const a of this.appends) {
+        if (!appendMatches(a.match, r)) continue;
+        if (a.text !== '') output = `${output} ${a.text}`;
+        for (const f of a.fields) extraFields[f.name] = f.format;
+      }
       if (output.includes(CONTAINER_INFO)) {
         this.result.addWarning(
           'LOAD_DEPRECATED_ITEM',
@@ -179,6 +188,10 @@ export class RuleCompiler {
           continue;
         }
         throw new RuleLoadError('LOAD_ERR_COMPILE_OUTPUT', outputError, r.outputCtx);
+      }
+      for (const format of Object.values(extraFields)) {
+        const fieldError = this.language.validateOutput(format, r.source);
+        if (fieldError !== undefined) throw new RuleLoadError('LOAD_ERR_COMPILE_OUTPUT', fieldError, r.outputCtx);
       }
       for (const field of DEPRECATED_FIELDS) {
         if (output.includes(field)) {
@@ -237,6 +250,7 @@ export class RuleCompiler {
         tags: [...r.tags],
         enabled: r.enabled,
         output,
+        ...(Object.keys(extraFields).length > 0 ? { extraOutputFields: extraFields } : {}),
         originalCondition: r.cond,
         condition: expr,
         conditionText: this.language.formatCondition(expr),

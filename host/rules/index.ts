@@ -1,6 +1,14 @@
 // The rules loader's public surface: load Falco rules files into a resolved rule set, with
 // Falco's load results and reports.
 export { defaultLanguage } from './default-language.js';
+export {
+  resolveAppendOutput,
+  suggestedOutputFormats,
+  type AppendOutputEntry,
+  type AppendOutputMatch,
+  type ExtraOutputField,
+  type OutputAppend,
+} from './append-output.js';
 export type { RuleLanguage, EventTypeSummary, ConditionDiagnostic } from './language.js';
 export {
   BUILTIN_PLUGINS,

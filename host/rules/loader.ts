@@ -5,6 +5,7 @@
 import { ENGINE_VERSION } from '../version.js';
 import { RuleCollector } from './collector.js';
 import { LoadContext } from './context.js';
+import type { OutputAppend } from './append-output.js';
 import { RuleCompiler } from './compiler.js';
 import type { RuleLanguage } from './language.js';
 import { readRulesContent } from './reader.js';
@@ -30,6 +31,8 @@ export interface LoadRulesOptions {
    * stops at the first failed file, as Falco does when starting.
    */
   continueAfterError?: boolean;
+  /** append_output entries (suggested fields already expanded, see resolveAppendOutput). */
+  appendOutput?: readonly OutputAppend[];
 }
 
 export interface LoadRulesOutcome {
@@ -44,11 +47,13 @@ export class RulesLoader {
   private readonly collector: RuleCollector;
   private readonly language: RuleLanguage;
   private latest: RuleSet | undefined;
+  private readonly appends: readonly OutputAppend[];
 
   constructor(options: Omit<LoadRulesOptions, 'continueAfterError'>) {
     const engine = parseSemver(options.engineVersion ?? ENGINE_VERSION);
     if (!engine) throw new Error(`invalid engine version ${options.engineVersion}`);
     this.language = options.language;
+    this.appends = options.appendOutput ?? [];
     this.collector = new RuleCollector({
       engineVersion: engine,
       sources: new Set(options.sources ?? ['syscall']),
@@ -60,7 +65,7 @@ export class RulesLoader {
     const result = new FileLoadResult(source.name);
     try {
       if (readRulesContent(source.name, source.content, { collector: this.collector, result })) {
-        this.latest = new RuleCompiler(this.language, this.collector, result).compile();
+        this.latest = new RuleCompiler(this.language, this.collector, result, this.appends).compile();
       }
     } catch (e) {
       // Falco reports an unexpected exception while validating as LOAD_ERR_VALIDATE.

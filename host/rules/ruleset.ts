@@ -23,7 +23,10 @@ export interface ResolvedRule {
   /** Sorted, unique. */
   tags: string[];
   enabled: boolean;
+  /** The output with any append_output text already appended. */
   output: string;
+  /** append_output's extra_fields for this rule: JSON output_fields key to output format. */
+  extraOutputFields?: Record<string, string>;
   /** The condition as written (after appends/overrides), before expansion. */
   originalCondition: string;
   /** The condition with exceptions folded in and lists and macros substituted. */
