@@ -175,6 +175,9 @@ describe.skipIf(!bpfAvailable || missing !== undefined)('saker with its default 
       `grep -r TODO ${dir}/search > /dev/null`,
       // Kernel Module Loaded: finit_module of a file that is no module (the kernel refuses it).
       `${py} -c "import ctypes, os; libc=ctypes.CDLL(None); fd=os.open('${dir}/modfile', os.O_RDONLY); libc.syscall(313, fd, b'', 0)"`,
+      // Cgroup Release Agent Write (a scratch file of that name) / benign: notify_on_release.
+      `sh -c 'echo x > ${dir}/release_agent'`,
+      `sh -c 'echo 1 > ${dir}/notify_on_release'`,
       // Setuid or Setgid Bit Set / benign: chmod 755.
       `touch ${dir}/suid && chmod 755 ${dir}/suid && chmod u+s ${dir}/suid`,
       // User Management Binary Run / benign: getent.
@@ -225,7 +228,9 @@ describe.skipIf(!bpfAvailable || missing !== undefined)('saker with its default 
     const a = found[0]!;
     expect(a.priority).toBe(priority);
     expect(a.source).toBe('syscall');
-    expect(a.output_fields).toMatchObject({ 'user.name': 'root', 'user.uid': 0, 'container.id': 'host', ...fields });
+    expect(a.output_fields).toMatchObject({ 'user.name': 'root', 'container.id': 'host', ...fields });
+    // Every default rule but the release_agent one prints the uid too.
+    if ('user.uid' in a.output_fields) expect(a.output_fields['user.uid']).toBe(0);
     return a;
   }
 
@@ -305,6 +310,10 @@ describe.skipIf(!bpfAvailable || missing !== undefined)('saker with its default 
     }
   });
 
+  it('Saker Cgroup Release Agent Write: a file named release_agent, not notify_on_release', () => {
+    expectOne('Saker Cgroup Release Agent Write', 'Critical', { 'proc.name': 'sh', 'fd.name': `${dir}/release_agent` });
+  });
+
   it('Saker Setuid or Setgid Bit Set: chmod u+s, not chmod 755', () => {
     const a = expectOne('Saker Setuid or Setgid Bit Set', 'Warning', { 'proc.name': 'chmod' });
     expect(String(a.output_fields['evt.arg.mode'])).toContain('S_ISUID');
@@ -346,6 +355,7 @@ describe.skipIf(!bpfAvailable || missing !== undefined)('saker with its default 
       'Saker Ptrace Anti-Debug',
       'Saker Crypto Miner Launched',
       'Saker Credential Search',
+      'Saker Cgroup Release Agent Write',
       'Saker Setuid or Setgid Bit Set',
       'Saker User Management Binary Run',
       'Saker Reverse Shell',
