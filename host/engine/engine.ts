@@ -269,14 +269,20 @@ export class WasmEngine implements CompiledEngine {
 
   outputFields(batch: Uint8Array, match: Match): Record<string, OutputFieldValue> {
     const out: Record<string, OutputFieldValue> = {};
-    for (const { plan, value } of this.values(batch, match)) out[plan.key] = value;
+    const vals = this.values(batch, match);
+    for (const { plan, value } of vals) if (plan.extra === undefined) out[plan.key] = value;
+    // append_output extra fields: a plain field name keeps its typed value, a format is rendered.
+    for (const [name, format] of Object.entries(this.ruleset.rules[match.rule]?.extraOutputFields ?? {})) {
+      const own = vals.filter((v) => v.plan.extra === name);
+      out[name] = format === `%${name}` && own.length === 1 ? own[0]!.value : renderOutput(format, own.map((v) => v.value));
+    }
     return out;
   }
 
   formatOutput(batch: Uint8Array, match: Match): string {
     const rule = this.ruleset.rules[match.rule];
     if (rule === undefined) throw new Error(`rule ${match.rule} is not in this rule set`);
-    const vals = this.values(batch, match);
+    const vals = this.values(batch, match).filter((v) => v.plan.extra === undefined);
     return renderOutput(rule.output, vals.map((v) => v.value));
   }
 }

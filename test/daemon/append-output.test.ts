@@ -81,4 +81,24 @@ describe('append_output in alerts', () => {
       'proc.name': 'cat',
     });
   }, 120_000);
+
+  it('extra_fields go to JSON output_fields only: a field name keeps its typed value, a format is rendered', async () => {
+    const out = await run(
+      'json_output: true\nappend_output:\n  - match: {source: syscall}\n    extra_fields:\n      - user.uid\n      - who: "%user.name on %fd.name"\n      - fixed: "static text"\n',
+    );
+    const alert = JSON.parse(out) as { output: string; output_fields: Record<string, unknown> };
+    expect(alert.output).toBe('22:13:21.000000000: Warning Shadow read by cat');
+    expect(alert.output_fields).toEqual({
+      'evt.time': 1700000001000000000,
+      fixed: 'static text',
+      'proc.name': 'cat',
+      'user.uid': 0,
+      who: 'root on /etc/shadow',
+    });
+  }, 120_000);
+
+  it('text alerts ignore extra_fields', async () => {
+    const out = await run('append_output:\n  - extra_fields: [user.uid]\n');
+    expect(out).toBe('22:13:21.000000000: Warning Shadow read by cat\n');
+  }, 120_000);
 });

@@ -24,11 +24,21 @@ export interface OutputFieldPlan {
   /** Type of the value after transformers. */
   type: FieldType;
   kind: ValueKind;
+  /** Set for a field of an append_output extra field's format: that extra field's name. */
+  extra?: string;
 }
 
 export interface RulePlan {
   id: number;
   outputs: OutputFieldPlan[];
+}
+
+function templateFields(format: string): FieldToken[] {
+  try {
+    return parseOutputTemplate(format).tokens.filter((t): t is FieldToken => t.kind === 'field');
+  } catch {
+    return [];
+  }
 }
 
 export interface GeneratedModule {
@@ -665,15 +675,14 @@ class Generator {
 
   /** The output fields of a rule as indices into the module's shared field extractor. */
   outputPlan(rule: ResolvedRule): { fields: number[]; plans: OutputFieldPlan[] } {
-    let tokens: FieldToken[] = [];
-    try {
-      tokens = parseOutputTemplate(rule.output).tokens.filter((t): t is FieldToken => t.kind === 'field');
-    } catch {
-      tokens = [];
+    // The output's fields first, then each append_output extra field's, tagged with its name.
+    const tokens: { t: FieldToken; extra?: string }[] = templateFields(rule.output).map((t) => ({ t }));
+    for (const [name, format] of Object.entries(rule.extraOutputFields ?? {})) {
+      for (const t of templateFields(format)) tokens.push({ t, extra: name });
     }
     const plans: OutputFieldPlan[] = [];
     const fields: number[] = [];
-    for (const t of tokens) {
+    for (const { t, extra } of tokens) {
       const access = fieldAccess(t.field, this.helpers);
       let kind: ValueKind = access.kind;
       const post: string[] = [];
@@ -696,7 +705,7 @@ class Generator {
         this.outFields.set(t.raw, entry);
       }
       fields.push(entry.index);
-      plans.push({ key: t.raw, type: t.type, kind });
+      plans.push(extra === undefined ? { key: t.raw, type: t.type, kind } : { key: t.raw, type: t.type, kind, extra });
     }
     return { fields, plans };
   }
