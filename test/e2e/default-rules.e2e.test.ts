@@ -4,19 +4,23 @@
 // actions run as children of a script named `e2e-actions` (run by a bash copy named `e2e-gp`), so
 // every alert of interest has proc.pname = e2e-actions. The suite asserts each rule's alerts from
 // that parent one by one (rule name and key output fields) and then that no other default rule
-// fired for that parent: the benign neighbours stay silent. Under CI=true the suite must run (the
-// BPF support module fails without BPF); elsewhere it is skipped with the reason printed.
+// fired for that parent: the benign neighbours stay silent. Two container rules run in a real
+// busybox container (`docker exec` from the same script), checked by container name. Under CI=true
+// the suite must run (the BPF and Docker support modules fail without them); elsewhere it is
+// skipped with the reason printed.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dockerAvailable, TEST_IMAGE } from '../container/support.js';
 import { bpfAvailable } from '../native/support.js';
 
 const ROOT = resolve(__dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'saker.js');
 const PARENT = 'e2e-actions';
+const CONTAINER = `saker-dflt-e2e-${process.pid}`;
 const TAG = `saker-dflt-e2e-${process.pid}`;
 // A kernel built without module support (CONFIG_MODULES=n, as on some microVM kernels) has no
 // finit_module tracepoint and answers ENOSYS: there is nothing to capture and the rule cannot fire.
@@ -114,6 +118,14 @@ describe.skipIf(!bpfAvailable || missing !== undefined)('saker with its default 
     expect(await until(() => stderr.includes('One ring buffer every') || daemon.exitCode !== null, 45_000)).toBe(true);
     expect(daemon.exitCode, stderr).toBe(null);
 
+    if (dockerAvailable) {
+      const run = spawnSync('docker', ['run', '-d', '--rm', '--network', 'none', '--name', CONTAINER, TEST_IMAGE, 'sleep', '60'], { encoding: 'utf8' });
+      expect(run.status, run.stderr).toBe(0);
+      // Give the daemon's Docker lookup time to land before the container's actions.
+      await new Promise((r) => setTimeout(r, 1500));
+    }
+    const inContainer = (cmd: string): string => (dockerAvailable ? `docker exec ${CONTAINER} sh -c '${cmd}'` : 'true');
+
     copyFileSync('/bin/bash', join(dir, 'e2e-gp'));
     copyFileSync('/bin/bash', join(dir, 'ls'));
     copyFileSync('/bin/dash', join(dir, 'logrotate'));
@@ -192,6 +204,12 @@ describe.skipIf(!bpfAvailable || missing !== undefined)('saker with its default 
       // Connection to Mining Pool Port / benign: the same connect to another port.
       `bash -c 'exec 3<>/dev/tcp/${ip}/${poolPort}'`,
       `bash -c 'exec 3<>/dev/tcp/${ip}/${port}'`,
+      // In the container: Write to Container Immutable Directory / benign: /tmp.
+      inContainer('echo x > /bin/planted'),
+      inContainer('echo x > /tmp/ok'),
+      // Dropped Binary Executed in Container / benign: the image's own busybox.
+      inContainer('mkdir -p /opt && cp /bin/busybox /opt/bb-dropped && /opt/bb-dropped true'),
+      inContainer('/bin/busybox true'),
       // The last action: its alert shows that everything before it has been evaluated.
       `cat /etc/gshadow > /dev/null`,
       '',
@@ -211,6 +229,7 @@ describe.skipIf(!bpfAvailable || missing !== undefined)('saker with its default 
   }, 85_000);
 
   afterAll(async () => {
+    if (dockerAvailable) spawnSync('docker', ['rm', '-f', CONTAINER]);
     if (daemon && daemon.exitCode === null) daemon.kill('SIGTERM');
     for (const s of servers) s.close();
     for (const f of [`/etc/${TAG}.conf`, `/root/.${TAG}`, `/root/.cache/${TAG}`, `/usr/local/bin/${TAG}`, `/var/log/${TAG}.log`, `/var/log/${TAG}-rot.log`, `/dev/shm/${TAG}`, `/tmp/${TAG}`])
@@ -335,6 +354,26 @@ describe.skipIf(!bpfAvailable || missing !== undefined)('saker with its default 
 
   it('Saker Connection to Mining Pool Port: a stratum port on a non-loopback address, not another port', () => {
     expectOne('Saker Connection to Mining Pool Port', 'Warning', { 'proc.name': 'bash', 'fd.sport': poolPort });
+  });
+
+  /** The default rules' alerts raised inside the test container. */
+  const inCtr = (): JsonAlert[] => alerts.filter((a) => a.output_fields['container.name'] === CONTAINER);
+
+  it.skipIf(!dockerAvailable)('Saker Write to Container Immutable Directory: /bin/planted in a container, not /tmp/ok', () => {
+    const found = inCtr().filter((a) => a.rule === 'Saker Write to Container Immutable Directory');
+    expect(found.map((a) => a.output)).toHaveLength(1);
+    expect(found[0]!.priority).toBe('Error');
+    expect(found[0]!.output_fields).toMatchObject({ 'fd.name': '/bin/planted', 'container.image.repository': 'saker-test/busybox', 'container.image.tag': '1' });
+  });
+
+  it.skipIf(!dockerAvailable)('Saker Dropped Binary Executed in Container: a copied busybox, not the image one', () => {
+    const found = inCtr().filter((a) => a.rule === 'Saker Dropped Binary Executed in Container');
+    expect(found.map((a) => a.output)).toHaveLength(1);
+    expect(found[0]!.output_fields).toMatchObject({ 'proc.exepath': '/opt/bb-dropped', 'container.image.repository': 'saker-test/busybox' });
+  });
+
+  it.skipIf(!dockerAvailable)('no other default rule fired in the container', () => {
+    expect(inCtr().map((a) => a.rule).sort()).toEqual(['Saker Dropped Binary Executed in Container', 'Saker Write to Container Immutable Directory']);
   });
 
   it('no other default rule fired for the actions (the benign neighbours stay silent)', () => {
