@@ -1,8 +1,8 @@
 // End to end: the real `saker` with its embedded default configuration (the bundled rules/ folder,
 // no -r), the real kernel, and for each host-side default rule the real action that should trigger
 // it next to a benign neighbour that should not. One daemon writes JSON alerts to a file; the
-// actions run as children of a script named `e2e-actions` (run by a bash copy named `e2e-gp`), so
-// every alert of interest has proc.pname = e2e-actions. The suite asserts each rule's alerts from
+// actions run as children of a script named `e2e-act-<pid>` (run by a bash copy named `e2e-gp`), so
+// every alert of interest has proc.pname = that name. The suite asserts each rule's alerts from
 // that parent one by one (rule name and key output fields) and then that no other default rule
 // fired for that parent: the benign neighbours stay silent. Two container rules run in a real
 // busybox container (`docker exec` from the same script), checked by container name. Under CI=true
@@ -19,7 +19,9 @@ import { bpfAvailable } from '../native/support.js';
 
 const ROOT = resolve(__dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'saker.js');
-const PARENT = 'e2e-actions';
+// Unique per run (and at most 15 characters, the kernel's comm length): the daemon sees the whole
+// host, so a concurrent run of this or another e2e suite must not add alerts to this run's parent.
+const PARENT = `e2e-act-${process.pid}`;
 const CONTAINER = `saker-dflt-e2e-${process.pid}`;
 const TAG = `saker-dflt-e2e-${process.pid}`;
 // A kernel built without module support (CONFIG_MODULES=n, as on some microVM kernels) has no
@@ -210,6 +212,9 @@ describe.skipIf(!bpfAvailable || missing !== undefined)('saker with its default 
       // Dropped Binary Executed in Container / benign: the image's own busybox.
       inContainer('mkdir -p /opt && cp /bin/busybox /opt/bb-dropped && /opt/bb-dropped true'),
       inContainer('/bin/busybox true'),
+      // Terminal Shell in Container (docker exec -it under a pty from `script`) / benign: no tty.
+      dockerAvailable ? `script -qec "docker exec -it ${CONTAINER} sh -c 'echo tty-shell'" /dev/null > /dev/null` : 'true',
+      inContainer('echo no-tty-shell'),
       // The last action: its alert shows that everything before it has been evaluated.
       `cat /etc/gshadow > /dev/null`,
       '',
@@ -372,8 +377,20 @@ describe.skipIf(!bpfAvailable || missing !== undefined)('saker with its default 
     expect(found[0]!.output_fields).toMatchObject({ 'proc.exepath': '/opt/bb-dropped', 'container.image.repository': 'saker-test/busybox' });
   });
 
+  it.skipIf(!dockerAvailable)('Saker Terminal Shell in Container: docker exec -it, not docker exec without a tty', () => {
+    const found = inCtr().filter((a) => a.rule === 'Saker Terminal Shell in Container');
+    expect(found.map((a) => a.output)).toHaveLength(1);
+    expect(found[0]!.priority).toBe('Notice');
+    expect(found[0]!.output_fields).toMatchObject({ 'proc.name': 'sh', 'proc.cmdline': 'sh -c echo tty-shell' });
+    expect(found[0]!.output_fields['proc.tty']).not.toBe(0);
+  });
+
   it.skipIf(!dockerAvailable)('no other default rule fired in the container', () => {
-    expect(inCtr().map((a) => a.rule).sort()).toEqual(['Saker Dropped Binary Executed in Container', 'Saker Write to Container Immutable Directory']);
+    expect(inCtr().map((a) => a.rule).sort()).toEqual([
+      'Saker Dropped Binary Executed in Container',
+      'Saker Terminal Shell in Container',
+      'Saker Write to Container Immutable Directory',
+    ]);
   });
 
   it('no other default rule fired for the actions (the benign neighbours stay silent)', () => {
