@@ -212,6 +212,10 @@ describe.skipIf(!bpfAvailable || missing !== undefined)('saker with its default 
       // Dropped Binary Executed in Container / benign: the image's own busybox.
       inContainer('mkdir -p /opt && cp /bin/busybox /opt/bb-dropped && /opt/bb-dropped true'),
       inContainer('/bin/busybox true'),
+      // Namespace Change in Container (unshare is refused there; the attempt alerts) / benign: the
+      // same unshare on the host.
+      inContainer('unshare -U true || true'),
+      'unshare -U true',
       // Terminal Shell in Container (docker exec -it under a pty from `script`) / benign: no tty.
       dockerAvailable ? `script -qec "docker exec -it ${CONTAINER} sh -c 'echo tty-shell'" /dev/null > /dev/null` : 'true',
       inContainer('echo no-tty-shell'),
@@ -385,9 +389,16 @@ describe.skipIf(!bpfAvailable || missing !== undefined)('saker with its default 
     expect(found[0]!.output_fields['proc.tty']).not.toBe(0);
   });
 
+  it.skipIf(!dockerAvailable)('Saker Namespace Change in Container: unshare -U in the container (refused), not on the host', () => {
+    const found = inCtr().filter((a) => a.rule === 'Saker Namespace Change in Container');
+    expect(found.map((a) => a.output)).toHaveLength(1);
+    expect(found[0]!.output_fields).toMatchObject({ 'proc.name': 'unshare', 'evt.type': 'unshare', 'evt.res': 'EPERM' });
+  });
+
   it.skipIf(!dockerAvailable)('no other default rule fired in the container', () => {
     expect(inCtr().map((a) => a.rule).sort()).toEqual([
       'Saker Dropped Binary Executed in Container',
+      'Saker Namespace Change in Container',
       'Saker Terminal Shell in Container',
       'Saker Write to Container Immutable Directory',
     ]);
