@@ -50,5 +50,7 @@ export function embeddedDefaults(): ConfigMap {
     log_level: 'info',
     output_timeout: '2000',
     watch_config_files: 'true',
+    // Falco's shipped falco.yaml appends the extractors' suggested fields to every rule output.
+    append_output: [{ suggested_output: 'true' }],
   };
 }

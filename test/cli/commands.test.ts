@@ -6,6 +6,8 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main, type CliIo } from '../../host/cli/main.js';
 import { bundledRulesDir } from '../../host/config/defaults.js';
+
+const SUGGESTED_FIELDS = ['container.id', 'container.name', 'container.image.repository', 'container.image.tag', 'k8s.pod.name', 'k8s.ns.name'];
 import { sharedAvailable, sharedPath, UPSTREAM_RULES_FILES } from '../support/shared.js';
 
 const FIX = resolve(__dirname, 'fixtures');
@@ -245,7 +247,8 @@ describe('-L and -l', () => {
     expect(first.details).toMatchObject({
       macros: ['cli_test_spawned'],
       lists: ['cli_test_shells'],
-      output_fields: ['user.name', 'proc.cmdline'],
+      // The embedded defaults append the container plugin's suggested fields, as Falco's falco.yaml does.
+      output_fields: ['user.name', 'proc.cmdline', ...SUGGESTED_FIELDS],
     });
     expect(first.details.events).toEqual(['asyncevent', 'execve', 'execveat']);
     expect(doc.macros).toEqual([expect.objectContaining({ info: expect.objectContaining({ name: 'cli_test_spawned' }) })]);
@@ -260,7 +263,7 @@ describe('-L and -l', () => {
     const r = await run(['-r', file, '-l', 'Any Event', '-o', 'json_output=true']);
     const details = (JSON.parse(r.stdout) as { rules: { details: { events: string[]; output_fields: string[] } }[] }).rules[0]!.details;
     expect(details.events).toEqual(expect.arrayContaining(['asyncevent', 'execve', 'open', 'connect']));
-    expect(details.output_fields).toEqual(['proc.name', 'proc.name']);
+    expect(details.output_fields).toEqual(['proc.name', 'proc.name', ...SUGGESTED_FIELDS]);
   });
 
   it('describes one rule with -l, text and JSON', async () => {

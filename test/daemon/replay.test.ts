@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../host/cli/main.js';
-import { RECORDING_ALERTS_UTC, RECORDING_RULES as RULES, writeRecording } from './recording.js';
+import { HOST_SUGGESTED_OUTPUT, RECORDING_ALERTS_UTC, RECORDING_RULES as RULES, writeRecording } from './recording.js';
 
 async function runReplay(file: string): Promise<{ code: number; stdout: string; stderr: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'saker-replay-'));
@@ -58,6 +58,6 @@ describe('engine.kind replay', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/Error: engine\.replay\.capture_file: .*truncated batch at byte \d+/);
     // The complete first batch was still evaluated before the error.
-    expect(r.stdout).toBe('22:13:21.000000000: Critical shadow opened by cat\n');
+    expect(r.stdout).toBe(`22:13:21.000000000: Critical shadow opened by cat${HOST_SUGGESTED_OUTPUT}\n`);
   }, 120_000);
 });
