@@ -1,4 +1,4 @@
-// Hash sets of byte strings (engine-as/strset.ts) used for `in` / `intersects` lists.
+// Hash sets of byte strings (engine-as/byteset.ts) used for `in` / `intersects` lists.
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadRuntime, type Runtime } from './runtime-instance.js';
@@ -21,7 +21,7 @@ const has = (h: number, v: string | Uint8Array): boolean => {
   return rt.x.setHas(h, p, l) === 1;
 };
 
-describe('StrSet', () => {
+describe('ByteSet', () => {
   it('finds members, ignores duplicates, distinguishes the empty string', () => {
     const h = makeSet(['sh', 'bash', 'bash', 'zsh', '', 'é']);
     expect(rt.x.setSize(h)).toBe(5);
