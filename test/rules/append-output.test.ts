@@ -20,7 +20,7 @@ const RULES = `
   tags: [process]
 `;
 
-const entry = (e: Partial<AppendOutputEntry> & { match?: Partial<AppendOutputEntry['match']> }): AppendOutputEntry => ({
+const entry = (e: Partial<Omit<AppendOutputEntry, 'match'>> & { match?: Partial<AppendOutputEntry['match']> }): AppendOutputEntry => ({
   extraOutput: '',
   extraFields: [],
   suggestedOutput: false,
