@@ -99,8 +99,16 @@ describe.skipIf(!bpfAvailable)('capture addon on the real kernel', () => {
       expect(fd.client?.port).toBeGreaterThan(0);
       expect(fd.name).toBe(`127.0.0.1:${fd.client!.port}->127.0.0.1:${port}`);
       expect(event.args.fd).toBe(fd.num);
-      // The socket() before it created the same fd.
-      expect(findEvents(c, 'socket', (f) => f.event.pid === event.pid && f.event.res === fd.num).length).toBe(1);
+      // The inet socket() before it created the same fd. (getaddrinfo may open and close netlink or
+      // unix sockets on the same fd number first, so only the ipv4 one counts.)
+      const sockets = findEvents(
+        c,
+        'socket',
+        (f) => f.event.pid === event.pid && f.event.res === fd.num && f.event.fd?.type === 'ipv4' && f.event.ts <= event.ts,
+      );
+      // Shown in full on failure: a CI run once saw three here (unexplained, not reproduced).
+      expect(sockets.map((h) => `ts=${h.event.ts} tid=${h.event.tid} res=${h.event.res} ${h.proc.name}`)).toHaveLength(1);
+      expect(sockets[0]!.event.fd?.l4proto).toBe('tcp');
     } finally {
       server.close();
     }
