@@ -300,6 +300,8 @@ export const TBL_LINKAT: u32 = 7;
 export const TBL_RENAMEAT2: u32 = 8;
 export const TBL_EXECVE: u32 = 9;
 export const TBL_MEMFD: u32 = 10;
+export const TBL_MOUNT: u32 = 11;
+export const TBL_UMOUNT: u32 = 12;
 
 const FILE_FLAG_NAMES: string[] = ['O_LARGEFILE', 'O_DIRECTORY', 'O_DIRECT', 'O_TRUNC', 'O_SYNC', 'O_NONBLOCK', 'O_EXCL', 'O_DSYNC', 'O_APPEND', 'O_CREAT', 'O_RDWR', 'O_WRONLY', 'O_RDONLY', 'O_CLOEXEC', 'O_NONE', 'O_TMPFILE', 'O_F_CREATED'];
 const FILE_FLAG_VALUES: u64[] = [1 << 11, 1 << 10, 1 << 9, 1 << 8, 1 << 7, 1 << 6, 1 << 5, 1 << 4, 1 << 3, 1 << 2, 3, 2, 1, 1 << 12, 0, 1 << 13, 1 << 14];
@@ -321,6 +323,11 @@ const EXECVE_NAMES: string[] = ['EXE_WRITABLE', 'EXE_UPPER_LAYER', 'EXE_FROM_MEM
 const EXECVE_VALUES: u64[] = [1, 2, 8];
 const MEMFD_NAMES: string[] = ['MFD_CLOEXEC', 'MFD_ALLOW_SEALING', 'MFD_HUGETLB'];
 const MEMFD_VALUES: u64[] = [1, 2, 4];
+// libs names mount flags without the MS_ prefix (values equal Linux's MS_*).
+const MOUNT_NAMES: string[] = ['RDONLY', 'NOSUID', 'NODEV', 'NOEXEC', 'SYNCHRONOUS', 'REMOUNT', 'MANDLOCK', 'DIRSYNC', 'NOATIME', 'NODIRATIME', 'BIND', 'MOVE', 'REC', 'SILENT', 'POSIXACL', 'UNBINDABLE', 'PRIVATE', 'SLAVE', 'SHARED', 'RELATIME', 'KERNMOUNT', 'I_VERSION', 'STRICTATIME', 'LAZYTIME', 'NOSEC', 'BORN', 'ACTIVE', 'NOUSER'];
+const MOUNT_VALUES: u64[] = [1, 2, 4, 8, 16, 32, 64, 128, 1024, 2048, 4096, 8192, 16384, 32768, 1 << 16, 1 << 17, 1 << 18, 1 << 19, 1 << 20, 1 << 21, 1 << 22, 1 << 23, 1 << 24, 1 << 25, 1 << 28, 1 << 29, 1 << 30, 1 << 31];
+const UMOUNT_NAMES: string[] = ['FORCE', 'DETACH', 'EXPIRE', 'NOFOLLOW'];
+const UMOUNT_VALUES: u64[] = [1, 2, 4, 8];
 
 /**
  * libs' flag rendering: walk the table in order, appending each name whose bits are all set
@@ -398,6 +405,8 @@ function appendTable(v: u64, table: u32): bool {
     case TBL_RENAMEAT2: return appendFlags(v, RENAMEAT2_NAMES, RENAMEAT2_VALUES);
     case TBL_EXECVE: return appendFlags(v, EXECVE_NAMES, EXECVE_VALUES);
     case TBL_MEMFD: return appendFlags(v, MEMFD_NAMES, MEMFD_VALUES);
+    case TBL_MOUNT: return appendFlags(v, MOUNT_NAMES, MOUNT_VALUES);
+    case TBL_UMOUNT: return appendFlags(v, UMOUNT_NAMES, UMOUNT_VALUES);
     default: return false;
   }
 }

@@ -703,6 +703,10 @@ GENERIC(setresgid, SAKER_EVT_SETRESGID, 0)
 GENERIC(setsid, SAKER_EVT_SETSID, 0)
 GENERIC(setpgid, SAKER_EVT_SETPGID, 0)
 GENERIC(setns, SAKER_EVT_SETNS, 0)
+/* mount(source, target, fstype, flags, data): the three strings; umount2(target, flags). */
+GENERIC(mount, SAKER_EVT_MOUNT, (1 << 0) | (1 << 1) | (1 << 2))
+/* The kernel defines umount2(2) as SYSCALL_DEFINE2(umount, ...): its tracepoint is sys_exit_umount. */
+GENERIC(umount, SAKER_EVT_UMOUNT2, 1 << 0)
 GENERIC(unshare, SAKER_EVT_UNSHARE, 0)
 GENERIC(init_module, SAKER_EVT_INIT_MODULE, 1 << 2)
 GENERIC(finit_module, SAKER_EVT_FINIT_MODULE, 1 << 1)

@@ -845,6 +845,16 @@ void Consumer::decode(const saker_rec* r, size_t size) {
       e.setRes(res); e.setNum(0, i32(a[0])); e.setNum(1, cloneFlagsToPpm(a[1]));
       withFd(int64_t(int32_t(a[0])));
       break;
+    case SAKER_EVT_MOUNT: {
+      // libs drops the historic magic number (MS_MGC_VAL in the top half) before showing flags.
+      uint64_t flags = a[3];
+      if ((flags & 0xffff0000u) == 0xc0ed0000u) flags &= ~uint64_t(0xffff0000u);
+      e.setRes(res); e.setStr(0, s[0]); e.setStr(1, s[1]); e.setStr(2, s[2]); e.setNum(0, uint32_t(flags));
+      break;
+    }
+    case SAKER_EVT_UMOUNT2:
+      e.setRes(res); e.setStr(0, s[0]); e.setNum(0, uint32_t(a[1]));
+      break;
     case SAKER_EVT_UNSHARE:
       e.setRes(res); e.setNum(0, cloneFlagsToPpm(a[0]));
       break;

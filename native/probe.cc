@@ -31,6 +31,9 @@ std::string errText(const char* what, int err) {
 
 // Programs that produce records of an event type: the syscall's exit program (x_<name>).
 std::vector<std::string> programsFor(uint16_t type) {
+  // umount2(2) is SYSCALL_DEFINE2(umount, ...) in the kernel, so its program is x_umount.
+  if (type == SAKER_EVT_UMOUNT2) return {"x_umount"};
+  if (type == SAKER_EVT_UMOUNT) return {};
   for (const TypeName& t : kTypes)
     if (t.id == type) return {std::string("x_") + t.name};
   return {};

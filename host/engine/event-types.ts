@@ -100,7 +100,7 @@ const TABLE: ReadonlyArray<readonly [string, boolean, string]> = [
   ['inotify_init1', false, ''],
   ['io_uring_setup', false, ''],
   ['memfd_create', false, 'fd:FD name:CHARBUF flags:FLAGS32'],
-  ['mount', false, ''],
+  ['mount', false, 'res:ERRNO dev:CHARBUF dir:FSPATH type:CHARBUF flags:FLAGS32'],
   ['open_by_handle_at', false, ''],
   ['pidfd_getfd', false, ''],
   ['pidfd_open', false, ''],
@@ -123,7 +123,7 @@ const TABLE: ReadonlyArray<readonly [string, boolean, string]> = [
   ['socketpair', false, 'res:ERRNO fd1:FD fd2:FD domain:ENUMFLAGS32 type:UINT32 proto:UINT32'], // source/peer (kernel pointers) not carried
   ['timerfd_create', false, ''],
   ['umount', false, ''],
-  ['umount2', false, ''],
+  ['umount2', false, 'res:ERRNO name:FSPATH flags:FLAGS32'],
   ['vfork', false, 'res:PID flags:FLAGS32'],
   ['procexit', false, 'status:ERRNO ret:ERRNO sig:SIGTYPE core:UINT8 reaper_tid:PID'],
   ['kill', false, 'res:ERRNO pid:PID sig:SIGTYPE'],

@@ -42,6 +42,8 @@ const ev = {
   bigNum: { ...openat(bash, '/x'), num: 0xffff_ffff_ffff_ffffn } as EventInput,
   rootUid: execve({ ...bash, uid: 4294967295 }),
   failed: openat(bash, '/etc/none', O.RDONLY, { res: -2 }),
+  mount: { type: 'mount', proc: bash, res: 0, args: { dev: 'overlay', dir: '/host', type: 'overlay', flags: 1 | 2 | 4096 } } as EventInput,
+  umount2: { type: 'umount2', proc: bash, res: 0, args: { name: '/host', flags: 2 } } as EventInput,
 };
 
 const CASES: Case[] = [
@@ -170,6 +172,9 @@ const CASES: Case[] = [
   ['chmod_mode', 'evt.arg.mode contains S_ISUID', ev.chmod, true],
   ['chmod_mode_text', 'evt.arg.mode = "S_IXUSR|S_IWUSR|S_IRUSR|S_ISUID"', ev.chmod, true],
   ['domain', 'evt.arg.domain contains AF_PACKET', ev.socket, true],
+  // libs' mount_flags/umount_flags names carry no MS_/MNT_ prefix
+  ['mount_flags', 'evt.arg.flags = "RDONLY|NOSUID|BIND" and evt.arg.dir = /host and evt.arg.type = overlay', ev.mount, true],
+  ['umount_flags', 'evt.arg.flags = DETACH and evt.arg.name = /host', ev.umount2, true],
   ['arg_name', 'evt.arg.name = /etc/shadow', ev.catShadow, true],
   ['arg_missing_type', 'evt.arg.name exists', ev.exec, false],
   ['rawarg', 'evt.rawarg.flags = 1', ev.bashOpen, true],

@@ -60,6 +60,8 @@ function flagTable(event: string, p: ParamDef): string | undefined {
       if (event === 'renameat2') return 'F.TBL_RENAMEAT2';
       if (event === 'execve') return 'F.TBL_EXECVE';
       if (event === 'memfd_create') return 'F.TBL_MEMFD';
+      if (event === 'mount') return 'F.TBL_MOUNT';
+      if (event === 'umount2') return 'F.TBL_UMOUNT';
       return undefined;
     case 'nstype':
       return 'F.TBL_CLONE';
