@@ -8,8 +8,9 @@
 // busybox container (`docker exec` from the same script), checked by container name. Under CI=true
 // the suite must run (the BPF and Docker support modules fail without them); elsewhere it is
 // skipped with the reason printed. Not covered here: Saker Mount in Privileged Container (the capture
-// has no mount event yet), Package Management and Unexpected Program (images the test setup does
-// not provide), and Kernel Module Loaded on kernels without module support (see below).
+// has no mount event yet), Package Management and Unexpected Program (in
+// default-rules-container.e2e.test.ts, which builds the image the latter needs), and Kernel Module
+// Loaded on kernels without module support (see below).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
