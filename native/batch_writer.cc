@@ -197,7 +197,7 @@ uint32_t BatchWriter::containerIndex(const std::string& id) {
     h->privilegedKnown = true;
     return std::shared_ptr<const ContainerInfo>(h);
   }();
-  std::shared_ptr<const ContainerInfo> c = id == "host" ? hostInfo : containerTable().find(id);
+  std::shared_ptr<const ContainerInfo> c = id == "host" ? hostInfo : lookup_ ? lookup_(id) : containerTable().find(id);
   if (!c) {
     containerIndex_.emplace(id, kNoneIndex);
     return kNoneIndex;

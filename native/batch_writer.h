@@ -2,6 +2,8 @@
 // parent chains and session leaders, and one string arena. One writer is reused batch after batch.
 #pragma once
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -42,7 +44,10 @@ class EventRef {
 
 class BatchWriter {
  public:
+  using ContainerLookup = std::function<std::shared_ptr<const ContainerInfo>(const std::string& id)>;
   explicit BatchWriter(State& state) : state_(state) {}
+  /** Where container metadata comes from (default: the process-wide containerTable()). */
+  void setContainerLookup(ContainerLookup lookup) { lookup_ = std::move(lookup); }
   /** Appends an exit event of `type` for thread `t` (may be null) and returns it for filling in. */
   EventRef add(uint16_t type, uint64_t num, uint64_t tsEpochNs, int32_t tid, int32_t pid, uint16_t cpu, const ThreadInfo* t);
   size_t eventCount() const { return events_.size() / kEventSize; }
@@ -60,6 +65,7 @@ class BatchWriter {
   /** The container record for a container id (written once per batch), or none before metadata. */
   uint32_t containerIndex(const std::string& id);
   State& state_;
+  ContainerLookup lookup_;
   std::vector<uint8_t> events_, procs_, containers_, mounts_;
   std::string arena_;
   std::unordered_map<std::string, uint32_t> dedup_;

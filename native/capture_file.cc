@@ -11,7 +11,8 @@ namespace saker {
 namespace {
 
 constexpr char kMagic[8] = {'S', 'A', 'K', 'R', 'C', 'A', 'P', '\0'};
-constexpr uint32_t kVersion = 1;
+constexpr uint32_t kVersion = 2;
+constexpr uint32_t kOldestVersion = 1;
 constexpr uint32_t kHeaderSize = 24;
 constexpr uint32_t kMaxPayload = 64u << 20;  // far above any real entry; a bigger length is corruption
 
@@ -202,6 +203,25 @@ void CaptureWriter::writeName(bool group, uint32_t id, const std::string& name) 
   entry(kCapTagName, o.s);
 }
 
+void CaptureWriter::writeContainer(const std::string& id, const ContainerInfo* c) {
+  Out o;
+  o.str(id);
+  o.u8(c ? 1 : 0);
+  if (c) {
+    for (const std::string* s : {&c->name, &c->image, &c->imageRepository, &c->imageTag, &c->imageDigest, &c->type}) o.str(*s);
+    o.u8(uint8_t((c->k8sNsName ? 1 : 0) | (c->k8sPodName ? 2 : 0) | (c->privilegedKnown ? 4 : 0) | (c->privileged ? 8 : 0) | (c->hasStartTs ? 16 : 0)));
+    if (c->k8sNsName) o.str(*c->k8sNsName);
+    if (c->k8sPodName) o.str(*c->k8sPodName);
+    o.u64(c->startTs);
+    o.u32(uint32_t(c->mounts.size()));
+    for (const ContainerMount& m : c->mounts) {
+      for (const std::string* s : {&m.source, &m.dest, &m.mode, &m.propagation}) o.str(*s);
+      o.u8(m.rw ? 1 : 0);
+    }
+  }
+  entry(kCapTagContainer, o.s);
+}
+
 void CaptureWriter::writePath(const std::string& in, const std::string& out) {
   Out o;
   o.str(in);
@@ -243,7 +263,8 @@ void CaptureReader::open(const std::string& path) {
   uint32_t version, headerSize;
   memcpy(&version, h + 8, 4);
   memcpy(&headerSize, h + 12, 4);
-  if (version != kVersion) throw CaptureFormatError("unsupported version " + std::to_string(version) + " (this reader reads version 1)", 8);
+  if (version < kOldestVersion || version > kVersion)
+    throw CaptureFormatError("unsupported version " + std::to_string(version) + " (this reader reads versions 1 and 2)", 8);
   if (headerSize != kHeaderSize) throw CaptureFormatError("header size " + std::to_string(headerSize) + ", expected 24", 12);
   memcpy(&bootToEpoch_, h + 16, 8);
   offset_ = kHeaderSize;
@@ -264,7 +285,7 @@ bool CaptureReader::next(CaptureEntry& e) {
   if (head[1] > 0 && fread(&e.payload[0], 1, head[1], f_) != head[1]) throw CaptureFormatError("truncated entry", offset_);
   offset_ += 8 + head[1];
   switch (e.tag) {
-    case kCapTagState: case kCapTagName: case kCapTagPath: case kCapTagThread: case kCapTagRecord:
+    case kCapTagState: case kCapTagName: case kCapTagPath: case kCapTagThread: case kCapTagRecord: case kCapTagContainer:
       return true;
     case kCapTagEnd:
       ended_ = true;
@@ -308,6 +329,32 @@ void parseName(const std::string& payload, uint64_t base, bool& group, uint32_t&
   id = in.u32();
   name = in.str();
   if (!in.done()) throw CaptureFormatError("trailing bytes in a name entry", in.where());
+}
+
+void parseContainer(const std::string& payload, uint64_t base, std::string& id, std::shared_ptr<const ContainerInfo>& info) {
+  In in(payload, base + 8);
+  id = in.str();
+  info = nullptr;
+  if (in.u8() != 0) {
+    auto c = std::make_shared<ContainerInfo>();
+    for (std::string* s : {&c->name, &c->image, &c->imageRepository, &c->imageTag, &c->imageDigest, &c->type}) *s = in.str();
+    uint8_t bits = in.u8();
+    if (bits & 1) c->k8sNsName = in.str();
+    if (bits & 2) c->k8sPodName = in.str();
+    c->privilegedKnown = bits & 4;
+    c->privileged = bits & 8;
+    c->hasStartTs = bits & 16;
+    c->startTs = in.u64();
+    uint32_t n = in.count(4 * 4 + 1);
+    for (uint32_t i = 0; i < n; i++) {
+      ContainerMount m;
+      for (std::string* s : {&m.source, &m.dest, &m.mode, &m.propagation}) *s = in.str();
+      m.rw = in.u8() != 0;
+      c->mounts.push_back(std::move(m));
+    }
+    info = std::move(c);
+  }
+  if (!in.done()) throw CaptureFormatError("trailing bytes in a container entry", in.where());
 }
 
 void parsePath(const std::string& payload, uint64_t base, std::string& from, std::string& to) {

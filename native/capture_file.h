@@ -1,12 +1,14 @@
 // Capture files: what the consumer saw, so a replay feeds the identical input through the same
-// decode → state → batch code. Format, version 1 (little-endian):
+// decode → state → batch code. Format, version 2 (little-endian; version 1, without 'CONT', is read too):
 //
-//   header   "SAKRCAP\0" (8 bytes), u32 version = 1, u32 header size = 24, u64 boot→epoch offset (ns)
+//   header   "SAKRCAP\0" (8 bytes), u32 version = 2, u32 header size = 24, u64 boot→epoch offset (ns)
 //   entries  u32 tag, u32 payload length, payload
 //     'STAT'  the initial thread table (seeded from /proc): fd tables, then threads
 //     'NAME'  a user/group name the capture side resolved: u8 kind (0 user, 1 group), u32 id, string
 //     'PATH'  an exec path the capture side resolved: string in, string out
 //     'THRD'  a thread the capture side read from /proc mid-stream (one fd table, one thread)
+//     'CONT'  container metadata as the batch writer found it (changed since the last entry for that
+//             id): string id, u8 present, then the fields (absent = no metadata, e.g. removed)
 //     'RECD'  one raw ring-buffer record (capture.h), written after the entries its decoding needed
 //     'END\0' end of capture (length 0)
 //
@@ -19,6 +21,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "container_table.h"
 #include "state.h"
 
 namespace saker {
@@ -28,6 +31,7 @@ constexpr uint32_t kCapTagName = 0x454D414E;    // "NAME"
 constexpr uint32_t kCapTagPath = 0x48544150;    // "PATH"
 constexpr uint32_t kCapTagThread = 0x44524854;  // "THRD"
 constexpr uint32_t kCapTagRecord = 0x44434552;  // "RECD"
+constexpr uint32_t kCapTagContainer = 0x544E4F43;  // "CONT"
 constexpr uint32_t kCapTagEnd = 0x00444E45;     // "END\0"
 
 class CaptureFormatError : public std::runtime_error {
@@ -45,6 +49,8 @@ class CaptureWriter {
   void writeName(bool group, uint32_t id, const std::string& name);
   void writePath(const std::string& in, const std::string& out);
   void writeThread(const ThreadInfo& t);
+  /** `info` null: the container has no metadata (any more). */
+  void writeContainer(const std::string& id, const ContainerInfo* info);
   void writeRecord(const void* data, size_t size);
   void close();  // writes the end marker
   bool isOpen() const { return f_ != nullptr; }
@@ -81,6 +87,8 @@ void parseState(const std::string& payload, uint64_t base, State& state);
 ThreadInfo parseThread(const std::string& payload, uint64_t base);
 /** Decodes a 'NAME' payload. */
 void parseName(const std::string& payload, uint64_t base, bool& group, uint32_t& id, std::string& name);
+/** Decodes a 'CONT' payload; `info` is null when the entry says the metadata is gone. */
+void parseContainer(const std::string& payload, uint64_t base, std::string& id, std::shared_ptr<const ContainerInfo>& info);
 /** Decodes a 'PATH' payload. */
 void parsePath(const std::string& payload, uint64_t base, std::string& in, std::string& out);
 

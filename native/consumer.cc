@@ -144,7 +144,28 @@ FdType fdTypeFromMode(uint32_t mode) {
 
 }  // namespace
 
-Consumer::Consumer(const ConsumerOptions& opts) : opts_(opts), writer_(state_) {}
+Consumer::Consumer(const ConsumerOptions& opts) : opts_(opts), writer_(state_) {
+  writer_.setContainerLookup([this](const std::string& id) { return lookupContainer(id); });
+}
+
+std::shared_ptr<const ContainerInfo> Consumer::lookupContainer(const std::string& id) {
+  if (replaying_) {
+    auto it = replayContainers_.find(id);
+    return it == replayContainers_.end() ? nullptr : it->second;
+  }
+  std::shared_ptr<const ContainerInfo> info = containerTable().find(id);
+  if (capture_.isOpen()) {
+    // Written during decoding, so the entry precedes the record whose batch used it.
+    auto it = capturedContainers_.find(id);
+    const ContainerInfo* was = it == capturedContainers_.end() ? nullptr : it->second.get();
+    if (info.get() != was) {
+      capture_.writeContainer(id, info.get());
+      if (info) capturedContainers_[id] = info;
+      else capturedContainers_.erase(id);
+    }
+  }
+  return info;
+}
 
 std::set<uint16_t> Consumer::stateTypes() {
   return {SAKER_EVT_EXECVE, SAKER_EVT_EXECVEAT, SAKER_EVT_OPEN, SAKER_EVT_OPENAT, SAKER_EVT_OPENAT2,
@@ -289,6 +310,17 @@ void Consumer::replay(const std::string& path, const Deliver& deliver) {
         std::string from, to;
         parsePath(e.payload, e.offset, from, to);
         recordedPaths_[from] = to;
+        break;
+      }
+      case kCapTagContainer: {
+        std::string id;
+        std::shared_ptr<const ContainerInfo> info;
+        parseContainer(e.payload, e.offset, id, info);
+        // The live batch that used the new metadata began here: end the current batch so every
+        // later event looks it up again, whatever the replay's batch size.
+        flush(deliver);
+        if (info) replayContainers_[id] = std::move(info);
+        else replayContainers_.erase(id);
         break;
       }
       case kCapTagThread: {

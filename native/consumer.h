@@ -57,6 +57,9 @@ class Consumer {
   void decodeAndRecord(const saker_rec* r, size_t size);
   void drainPending();
   std::string resolveExe(const std::string& path);
+  /** Container metadata for the batch writer: the live table (noted in the capture file when it
+   * changed), or during a replay what the file's 'CONT' entries said. */
+  std::shared_ptr<const ContainerInfo> lookupContainer(const std::string& id);
   void flush(const Deliver& deliver);
   std::string resolvePath(const ThreadInfo* t, int64_t dirfd, const std::string& path);
 
@@ -73,6 +76,8 @@ class Consumer {
   CaptureWriter capture_;
   bool replaying_ = false;
   std::unordered_map<std::string, std::string> recordedPaths_;
+  // Replay: container metadata from the file. Capture: what was last written per id.
+  std::unordered_map<std::string, std::shared_ptr<const ContainerInfo>> replayContainers_, capturedContainers_;
   std::vector<std::string> pending_;  // one poll's records when there are several rings
   bool closed_ = false;
 };

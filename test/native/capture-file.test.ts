@@ -5,35 +5,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { replayCapture } from '../../native/capture.js';
-import { readBatch, type DecodedBatch } from '../../host/engine/batch-reader.js';
+import { readBatch } from '../../host/engine/batch-reader.js';
 import { validateBatch } from '../../host/engine/batch-validate.js';
 import { eventTypeId } from '../../host/engine/event-types.js';
-import { addonAvailable, bpfAvailable, captureDuring } from './support.js';
-
-/** Events with their process (and its ancestors) spelled out, so batch boundaries do not matter. */
-function canonical(batches: DecodedBatch[]): unknown[] {
-  const out: unknown[] = [];
-  for (const b of batches) {
-    for (const e of b.events) {
-      const chain: unknown[] = [];
-      let p = e.proc;
-      while (p !== null && chain.length < 64) {
-        const rec = b.processes[p]!;
-        chain.push({ ...rec, parent: undefined, sessionLeader: rec.sessionLeader === null ? null : b.processes[rec.sessionLeader]!.pid, container: undefined });
-        p = rec.parent;
-      }
-      out.push({ ...e, proc: chain });
-    }
-  }
-  return out;
-}
-
-async function replayAll(path: string, batchEvents = 4096): Promise<Uint8Array[]> {
-  const raw: Uint8Array[] = [];
-  await replayCapture(path, (b) => raw.push(b), { batchEvents });
-  return raw;
-}
+import { addonAvailable, bpfAvailable, canonicalEvents as canonical, captureDuring, replayAll } from './support.js';
 
 let dir = '';
 beforeAll(() => {
@@ -90,7 +65,7 @@ describe.skipIf(!addonAvailable)('capture file reader on bad input', () => {
   test('clear errors with the offending offset', async () => {
     await expectReject(Buffer.from('hello world, not a capture'), /bad magic\) at byte 0/);
     await expectReject(header().subarray(0, 12), /truncated header at byte 12/);
-    await expectReject(header(2), /unsupported version 2 .* at byte 8/);
+    await expectReject(header(3), /unsupported version 3 \(this reader reads versions 1 and 2\) at byte 8/);
     await expectReject(header(), /truncated: no end marker at byte 24/);
     await expectReject(Buffer.concat([header(), Buffer.from([1, 2, 3])]), /truncated entry header at byte 24/);
     await expectReject(Buffer.concat([header(), entry('XXXX', Buffer.alloc(0))]), /unknown entry tag 0x58585858 at byte 24/);
@@ -98,6 +73,7 @@ describe.skipIf(!addonAvailable)('capture file reader on bad input', () => {
     long.writeUInt32LE(1000, 4);
     await expectReject(Buffer.concat([header(), long]), /entry length 1000 runs past the end of the file at byte 28/);
     await expectReject(Buffer.concat([header(), entry('RECD', Buffer.alloc(10)), entry('END', Buffer.alloc(0))]), /record shorter than its fixed part at byte 24/);
+    await expectReject(Buffer.concat([header(2), entry('CONT', Buffer.from([5, 0, 0, 0, 65])), entry('END', Buffer.alloc(0))]), /entry ends inside a field at byte 36/);
     await expectReject(Buffer.concat([header(), entry('NAME', Buffer.from([0, 1, 0, 0, 0, 9, 0, 0, 0, 65])), entry('END', Buffer.alloc(0))]), /entry ends inside a field at byte 41/);
   });
 

@@ -1,7 +1,7 @@
 // Shared by the native suites: whether the real kernel probe can run here, and a helper that
 // captures while an action runs and returns every batch decoded (each one validated first).
 import { existsSync } from 'node:fs';
-import { ADDON_PATH, createCapture, type CaptureOptions, type CaptureStats } from '../../native/capture.js';
+import { ADDON_PATH, createCapture, replayCapture, type CaptureOptions, type CaptureStats } from '../../native/capture.js';
 import { readBatch, type DecodedBatch, type DecodedEvent, type DecodedProcess } from '../../host/engine/batch-reader.js';
 
 function unavailableReason(): string | null {
@@ -81,4 +81,34 @@ export function ancestors(batch: DecodedBatch, proc: DecodedProcess): DecodedPro
 /** True when the event's process descends from this test process (other suites may run at once). */
 export function isMine(f: Found): boolean {
   return ancestors(f.batch, f.proc).some((p) => p.pid === process.pid);
+}
+
+/**
+ * Events with their process, its ancestors and its container record spelled out, so batch
+ * boundaries do not matter: a capture and its replay must give equal lists.
+ */
+export function canonicalEvents(batches: DecodedBatch[]): unknown[] {
+  const out: unknown[] = [];
+  for (const b of batches) {
+    for (const e of b.events) {
+      const chain: unknown[] = [];
+      let p = e.proc;
+      while (p !== null && chain.length < 64) {
+        const rec = b.processes[p]!;
+        const sessionLeader = rec.sessionLeader === null ? null : b.processes[rec.sessionLeader]!.pid;
+        const container = rec.container === null ? null : b.containers[rec.container]!;
+        chain.push({ ...rec, parent: undefined, sessionLeader, container });
+        p = rec.parent;
+      }
+      out.push({ ...e, proc: chain });
+    }
+  }
+  return out;
+}
+
+/** Every batch a capture file replays to, `batchEvents` events at most per batch. */
+export async function replayAll(path: string, batchEvents = 4096): Promise<Uint8Array[]> {
+  const raw: Uint8Array[] = [];
+  await replayCapture(path, (b) => raw.push(b), { batchEvents });
+  return raw;
 }
