@@ -112,7 +112,7 @@ describe.skipIf(!bpfAvailable || missing !== undefined)('hot reload on the real 
     `- rule: ${name}\n  desc: hot reload e2e\n  condition: ${condition}\n  output: "${output} %fd.name"\n  priority: WARNING\n`;
   const baseRules = rule('Hot base', opens(genPrefix), 'hot base') + rule('Hot marker', opens(markPrefix), 'hot marker');
   const newRule = (version: string): string => rule('Hot new', opens(genPrefix), `hot new ${version}`);
-  // Line 3, column 13 is the condition; the parser stops at the second `=`.
+  // Falco reports the condition at `:2:13` (0-based line of the rule's condition key, 1-based column).
   const brokenRule = '- rule: Hot broken\n  desc: d\n  condition: evt.type = = openat\n  output: x\n  priority: ERROR\n';
 
   let daemon: ChildProcess;
