@@ -23,6 +23,8 @@ export class ContainerMetadataService {
   private readonly pending = new Map<string, Promise<ContainerMetadata | null>>();
   private readonly retryAt = new Map<string, number>();
   private readonly failing = new Set<ContainerMetadataSource>();
+  /** Ids removed (destroy) while their lookup was in flight: its answer is stale and dropped. */
+  private readonly removedInFlight = new Set<string>();
   private readonly unwatch: Array<() => void> = [];
   private readonly retryMs: number;
   private readonly now: () => number;
@@ -51,7 +53,10 @@ export class ContainerMetadataService {
     if (inFlight) return inFlight;
     const retry = this.retryAt.get(id);
     if (retry !== undefined && this.now() < retry) return Promise.resolve(null);
-    const p = this.fetchFromSources(id).finally(() => this.pending.delete(id));
+    const p = this.fetchFromSources(id).finally(() => {
+      this.pending.delete(id);
+      this.removedInFlight.delete(id);
+    });
     this.pending.set(id, p);
     return p;
   }
@@ -82,6 +87,7 @@ export class ContainerMetadataService {
   forget(id: string): void {
     const had = this.known.delete(id);
     this.retryAt.delete(id);
+    if (this.pending.has(id)) this.removedInFlight.add(id);
     if (had) this.options.onForget?.(id);
   }
 
@@ -122,6 +128,9 @@ export class ContainerMetadataService {
         continue;
       }
       this.failing.delete(source);
+      // A container removed while we asked (a short-lived `docker run --rm`): keeping the answer
+      // would leave a record in the addon that no destroy event will ever clear.
+      if (this.removedInFlight.has(id)) return null;
       if (meta === null) continue;
       this.known.set(id, meta);
       this.retryAt.delete(id);
