@@ -307,12 +307,28 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonResult> {
           const it = events[Symbol.asyncIterator]();
           // With a capture source a stop request stops the capture; its last batches still come.
           const stopRequested = stopped.then(() => (source ? source.stop().then(() => 'drain' as const) : undefined));
+          // Racing the long-lived stopRequested on every batch would leave one reaction per race on
+          // it, each holding its batch until the stop: the wait for a batch is woken by a callback.
+          let stopOutcome: { value: 'drain' | undefined } | undefined;
+          let wakeWait: ((v: 'drain' | undefined) => void) | undefined;
+          void stopRequested.then((value) => {
+            stopOutcome = { value };
+            wakeWait?.(value);
+          });
+          const nextOrStop = (p: Promise<IteratorResult<Uint8Array>>): Promise<IteratorResult<Uint8Array> | 'drain' | undefined> => {
+            if (stopOutcome) return Promise.resolve(stopOutcome.value);
+            return new Promise((resolve, reject) => {
+              wakeWait = resolve;
+              p.then(resolve, reject);
+            });
+          };
           let draining = false;
           // The pending next() is kept across a stop request: a generator's result must not be lost.
           let pendingNext: Promise<IteratorResult<Uint8Array>> | undefined;
           for (;;) {
             pendingNext ??= it.next();
-            const next = draining ? await pendingNext : await Promise.race([pendingNext, stopRequested]);
+            const next = draining ? await pendingNext : await nextOrStop(pendingNext);
+            wakeWait = undefined;
             if (next === 'drain') {
               draining = true;
               continue;
