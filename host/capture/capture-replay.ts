@@ -28,7 +28,7 @@ export class CaptureReplayError extends Error {}
 
 /** Replays a capture file; the batches end after its last event, or fail with the offending offset. */
 export function openCaptureReplay(path: string): EventSource {
-  const queue = new BatchQueue();
+  const queue = new BatchQueue({ releaseAfterUse: true });
   let events = 0;
   void replayCapture(path, (b) => queue.push(b)).then(
     () => queue.end(),

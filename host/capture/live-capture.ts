@@ -41,7 +41,7 @@ export function openLiveCapture(opts: LiveCaptureOptions): EventSource {
   if (opts.cpusPerRing !== undefined) options.cpusPerRing = opts.cpusPerRing;
   if (opts.ringBytes !== undefined) options.ringBytes = opts.ringBytes;
   if (opts.captureFile !== undefined) options.captureFile = opts.captureFile;
-  const queue = new BatchQueue();
+  const queue = new BatchQueue({ releaseAfterUse: true });
   let cap: Capture;
   // Container metadata arrives asynchronously from the runtime's API; batches never wait for it
   // (a container's fields read as missing until its lookup lands, as with Falco's plugin).

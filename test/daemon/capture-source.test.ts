@@ -36,6 +36,18 @@ describe('BatchQueue', () => {
     ).rejects.toThrow('bad tag at byte 40');
     expect(seen).toEqual([7]);
   });
+
+  it('with releaseAfterUse, detaches a batch once the reader pulls the next one, not before', async () => {
+    const q = new BatchQueue({ releaseAfterUse: true });
+    const batches = [Uint8Array.of(1, 2), Uint8Array.of(3, 4)];
+    for (const b of batches) q.push(b);
+    q.end();
+    const lengthsWhileUsed: number[] = [];
+    for await (const b of q) lengthsWhileUsed.push(b.length);
+    expect(lengthsWhileUsed).toEqual([2, 2]);
+    expect(batches.map((b) => b.length)).toEqual([0, 0]);
+    expect(batches.map((b) => (b.buffer as ArrayBuffer & { detached: boolean }).detached)).toEqual([true, true]);
+  });
 });
 
 describe('eventTypeIdsFor', () => {

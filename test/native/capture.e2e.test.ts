@@ -137,6 +137,18 @@ describe.skipIf(!bpfAvailable)('capture addon on the real kernel', () => {
     expect(fd.name).toBe(`127.0.0.1:${fd.client!.port}->127.0.0.1:${fd.server!.port}`);
   });
 
+  test('a delivered batch (external memory) can be detached: the daemon hands its memory back after use', async () => {
+    const { releaseBatch } = await import('../../host/capture/batch-queue.js');
+    const c = await captureDuring({ eventTypes: [eventTypeId('openat')] }, () => {
+      execFileSync('cat', ['/etc/hostname'], { stdio: 'ignore' });
+    });
+    const batch = c.raw[0]!;
+    expect(batch.length).toBeGreaterThan(0);
+    releaseBatch(batch);
+    expect(batch.length).toBe(0);
+    expect((batch.buffer as ArrayBuffer & { detached: boolean }).detached).toBe(true);
+  });
+
   test('every batch passes the ABI validator; stats add up; stop() drains what is pending', async () => {
     const c = await captureDuring(
       { eventTypes: [eventTypeId('openat'), eventTypeId('execve')], flushMs: 1000, batchEvents: 100000 },
