@@ -102,7 +102,10 @@ export class ConfigWatcher {
       const watcher = watch(w.dir, { persistent: false }, (_event, name) => {
         const entry = name === null ? null : String(name);
         if (w.names !== null && entry !== null && !w.names.has(entry)) return;
-        this.options.onChange(entry === null ? w.dir : resolve(w.dir, entry));
+        // The folder itself deleted or renamed away: inotify names it by its own basename, which
+        // is not an entry inside it.
+        const self = entry === null || (entry === basename(w.dir) && identityOf(w.dir) !== w.identity);
+        this.options.onChange(self ? w.dir : resolve(w.dir, entry));
       });
       watcher.on('error', (e) => {
         this.options.log?.(`watch on ${w.dir} failed (${e.message}), re-arming`);

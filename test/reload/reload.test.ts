@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Logger } from '../../host/cli/logger.js';
 import { loadConfiguredRules } from '../../host/cli/rules-stage.js';
 import { loadConfig } from '../../host/config/load.js';
+import { ConfigWatcher } from '../../host/reload/watcher.js';
 import { HOT_RESTART_FAILURE_RULE, HotReloader, type LoadedSet, type ReloadOutcome } from '../../host/reload/reloader.js';
 import type { Alert } from '../../outputs/alert.js';
 import type { RuleSet } from '../../host/rules/index.js';
@@ -193,5 +194,27 @@ describe('hot reload of a rules.d folder', () => {
     writeFileSync(join(other, 'o.yaml'), rule('From other folder'));
     writeFileSync(join(h.dir, 'saker.yaml'), `rules_files: [${h.rulesD}, ${other}]\n`);
     await until('config change', () => last(h)?.includes('From other folder') === true);
+  });
+});
+
+describe('ConfigWatcher', () => {
+  it('names the folder itself when the watched folder is deleted (not <folder>/<its own name>)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'saker-watch-'));
+    const rulesD = join(dir, 'rules.d');
+    mkdirSync(rulesD);
+    writeFileSync(join(rulesD, '00-base.yaml'), rule('Base'));
+    const seen: string[] = [];
+    const w = new ConfigWatcher({ onChange: (p) => void seen.push(p), recheckMs: 50 });
+    try {
+      w.update({ files: [], dirs: [rulesD] });
+      writeFileSync(join(rulesD, '10-new.yaml'), rule('New'));
+      await until('the new file reported', () => seen.includes(join(rulesD, '10-new.yaml')));
+      rmSync(rulesD, { recursive: true });
+      await until('the folder reported', () => seen.includes(rulesD));
+      expect(seen).not.toContain(join(rulesD, 'rules.d'));
+    } finally {
+      w.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
