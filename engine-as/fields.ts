@@ -397,7 +397,13 @@ function appendTable(v: u64, table: u32): bool {
     case TBL_FILE_FLAGS: return appendFlags(v, FILE_FLAG_NAMES, FILE_FLAG_VALUES);
     case TBL_MODE: return appendFlags(v, MODE_NAMES, MODE_VALUES);
     case TBL_PTRACE: return appendEnum(v, PTRACE_NAMES, 0);
-    case TBL_AF: return appendEnum(v, AF_NAMES, 0);
+    case TBL_AF:
+      // libs lists every name of the value: AF_LOCAL and AF_UNIX are both 1
+      if (v == 1) {
+        buildAscii('AF_LOCAL|AF_UNIX');
+        return true;
+      }
+      return appendEnum(v, AF_NAMES, 0);
     case TBL_BPF_CMD: return appendEnum(v, BPF_CMD_NAMES, 0);
     case TBL_CLONE: return appendFlags(v, CLONE_NAMES, CLONE_VALUES);
     case TBL_UNLINKAT: return appendFlags(v, UNLINKAT_NAMES, UNLINKAT_VALUES);
@@ -809,22 +815,25 @@ export function fdPort(ev: usize, which: u32): bool {
   return setNum(<u64>load<u16>(ev + (side == 0 ? A.EVENT_FD_CLIENT_PORT : A.EVENT_FD_SERVER_PORT)));
 }
 
-/** The fd's type char followed by its name, as libs resolves an fd parameter (`<f>/etc/passwd`). */
+/**
+ * evt.arg of an fd parameter: libs' resolved text when there is one (`<f>/etc/passwd`, `<4t>` and
+ * the tuple for a TCP socket, `AT_FDCWD`, the errno name of a negative value), else the number.
+ */
 export function fdParam(ev: usize, k: u32): bool {
-  if (hasFd(ev) && B.evHas(ev, A.EVT_FD_HAS_NUM) && B.evArgPresent(ev, k) && <i64>B.evArgNum(ev, k) == B.evFdNum(ev) && fdName(ev)) {
-    const np = sp;
-    const nl = sl;
-    const t = <i32>B.evFdType(ev);
-    if (t > 0 && t < FD_TYPE_CHARS.length) {
-      buildBegin(nl + 3);
-      buildByte(0x3c);
-      buildByte(FD_TYPE_CHARS.charCodeAt(t));
-      buildByte(0x3e);
-      buildBytes(np, nl);
-      return buildFinish();
-    }
-  }
-  return argDec(ev, k, true);
+  if (!B.evArgPresent(ev, k)) return false;
+  return fdText(ev, <i64>B.evArgNum(ev, k));
+}
+
+/** evt.arg of a return value that is an fd (open's and socket's `fd`). */
+export function fdResParam(ev: usize): bool {
+  if (!B.evHas(ev, A.EVT_HAS_RES)) return false;
+  return fdText(ev, B.evRes(ev));
+}
+
+function fdText(ev: usize, v: i64): bool {
+  buildBegin(32);
+  if (!appendFdResolved(ev, v)) buildI64(v);
+  return buildFinish();
 }
 
 // ---- transformers (into scratch) ----
@@ -936,4 +945,523 @@ export function outIp(k: u32): void {
   store<u32>(p, OUT_IP);
   store<u32>(p, ip6 ? 1 : 0, 4);
   store<u64>(p, <u64>ipp, 8);
+}
+
+// ---- evt.args: every parameter of the event as libs writes it (host/engine/compiler/evt-args.ts
+// generates, per event type, the sequence of calls below; each appends to the string being built) ----
+
+/** Separator and `name=` before a parameter's text. */
+export function argsName(name: string, first: bool): void {
+  if (!first) buildByte(0x20);
+  buildAscii(name);
+  buildByte(0x3d);
+}
+
+/** libs' text for a parameter the event does not carry. */
+export function argsNA(): void {
+  buildAscii('<NA>');
+}
+
+/** libs' text for an absent byte buffer or socket tuple. */
+export function argsNull(): void {
+  buildAscii('NULL');
+}
+
+function argsOpen(): void {
+  buildByte(0x28);
+}
+
+function argsClose(): void {
+  buildByte(0x29);
+}
+
+/** `(ENAME)` for a negative value with an errno name; nothing otherwise. */
+function argsErrnoName(v: i64): void {
+  const e = -v;
+  if (v < 0 && e < <i64>ERRNO_NAMES.length && ERRNO_NAMES[<i32>e].length > 0) {
+    argsOpen();
+    buildAscii(ERRNO_NAMES[<i32>e]);
+    argsClose();
+  }
+}
+
+/** PT_ERRNO: the number, and the errno name when negative. */
+export function argsErrnoRes(ev: usize): void {
+  if (!B.evHas(ev, A.EVT_HAS_RES)) return argsNA();
+  const r = B.evRes(ev);
+  buildI64(r);
+  argsErrnoName(r);
+}
+
+export function argsErrnoArg(ev: usize, k: u32): void {
+  if (!B.evArgPresent(ev, k)) return argsNA();
+  const v = <i64>B.evArgNum(ev, k);
+  buildI64(v);
+  argsErrnoName(v);
+}
+
+const L4_CHARS: string = '\0tuir';
+
+/** After an IP socket's type char libs adds its protocol: t, u, i or r (`<4t>`). */
+function appendL4Char(ev: usize, t: i32): void {
+  const l4 = <i32>load<u8>(ev, A.EVENT_FD_L4PROTO);
+  if (t >= <i32>A.FD_TYPE_IPV4 && t <= <i32>A.FD_TYPE_IPV6_SERVER && l4 > 0 && l4 < L4_CHARS.length) buildByte(L4_CHARS.charCodeAt(l4));
+}
+
+/**
+ * PT_FD: the number, then what libs' fd table says about it: `(<f>/etc/passwd)` (type char, the
+ * l4 protocol char for IP sockets, the name), `(AT_FDCWD)`, or the errno name of a negative value.
+ * The batch describes one fd per event, so only that fd resolves; without a thread nothing does.
+ */
+function argsFdValue(ev: usize, v: i64, resolve: bool): void {
+  buildI64(v);
+  if (!resolve) return;
+  argsOpen();
+  if (appendFdResolved(ev, v)) argsClose();
+  else buildLen--;
+}
+
+/** Appends what libs' fd table says about fd v; false (nothing appended) when it says nothing. */
+function appendFdResolved(ev: usize, v: i64): bool {
+  if (B.evProc(ev) == 0) return false;
+  if (v >= 0) {
+    if (!hasFd(ev) || !B.evHas(ev, A.EVT_FD_HAS_NUM) || B.evFdNum(ev) != v || !fdName(ev)) return false;
+    const t = <i32>B.evFdType(ev);
+    if (t <= 0 || t >= FD_TYPE_CHARS.length) return false;
+    const np = sp;
+    const nl = sl;
+    buildByte(0x3c);
+    buildByte(FD_TYPE_CHARS.charCodeAt(t));
+    appendL4Char(ev, t);
+    buildByte(0x3e);
+    buildBytes(np, nl);
+    return true;
+  }
+  if (v == -100) {
+    buildAscii('AT_FDCWD');
+    return true;
+  }
+  const e = -<i64>(<i32>v);
+  if (e > 0 && e < <i64>ERRNO_NAMES.length && ERRNO_NAMES[<i32>e].length > 0) {
+    buildAscii(ERRNO_NAMES[<i32>e]);
+    return true;
+  }
+  return false;
+}
+
+export function argsFdRes(ev: usize, resolve: bool): void {
+  if (!B.evHas(ev, A.EVT_HAS_RES)) return argsNA();
+  argsFdValue(ev, B.evRes(ev), resolve);
+}
+
+export function argsFdArg(ev: usize, k: u32, resolve: bool): void {
+  if (!B.evArgPresent(ev, k)) return argsNA();
+  argsFdValue(ev, <i64>B.evArgNum(ev, k), resolve);
+}
+
+/** PT_PID: the number, and the command name of the thread with that id when the batch has it. */
+function argsPidValue(ev: usize, v: i64): void {
+  buildI64(v);
+  if (v <= 0) return;
+  let p = B.evProc(ev);
+  if (p == 0) return;
+  if (<i64>B.evTid(ev) != v) {
+    while (p != 0 && <i64>load<i32>(p, A.PROCESS_PID) != v && <i64>load<i32>(p, A.PROCESS_TID) != v) p = B.procParent(p);
+    if (p == 0) return;
+  }
+  if (!ref(p + A.PROCESS_NAME)) return;
+  argsOpen();
+  buildBytes(sp, sl);
+  argsClose();
+}
+
+export function argsPidRes(ev: usize): void {
+  if (!B.evHas(ev, A.EVT_HAS_RES)) return argsNA();
+  argsPidValue(ev, B.evRes(ev));
+}
+
+export function argsPidArg(ev: usize, k: u32): void {
+  if (!B.evArgPresent(ev, k)) return argsNA();
+  argsPidValue(ev, <i64>B.evArgNum(ev, k));
+}
+
+export function argsTid(ev: usize): void {
+  argsPidValue(ev, <i64>B.evTid(ev));
+}
+
+/** A PID field of the event's process record (pid, ppid, vpgid). */
+export function argsProcPid(ev: usize, offset: u32): void {
+  const p = B.evProc(ev);
+  if (p == 0) return argsNA();
+  argsPidValue(ev, <i64>load<i32>(p + offset));
+}
+
+// numeric parameter kinds (libs PT_*) and print formats (PF_DEC, PF_OCT, PF_HEX)
+export const NK_I8: u32 = 0;
+export const NK_I16: u32 = 1;
+export const NK_I32: u32 = 2;
+export const NK_I64: u32 = 3;
+export const NK_U8: u32 = 4;
+export const NK_U16: u32 = 5;
+export const NK_U32: u32 = 6;
+export const NK_U64: u32 = 7;
+export const PF_DEC: u32 = 0;
+export const PF_OCT: u32 = 1;
+export const PF_HEX: u32 = 2;
+
+function buildRadix(v: u64, radix: u64): void {
+  let digits: u32 = 1;
+  let t = v / radix;
+  while (t != 0) {
+    digits++;
+    t /= radix;
+  }
+  buildRoom(digits);
+  let k = digits;
+  do {
+    k--;
+    const d = <u32>(v % radix);
+    store<u8>(buildPtr + buildLen + k, <u8>(d < 10 ? 0x30 + d : 0x41 + d - 10));
+    v /= radix;
+  } while (v != 0);
+  buildLen += digits;
+}
+
+/** A number as printf prints libs' formats: %d/%u, %#o (0 prefix unless zero), %X. */
+function argsNumValue(raw: u64, kind: u32, fmt: u32): void {
+  let v = raw;
+  let signed = false;
+  switch (kind) {
+    case NK_I8: v = <u64>(<i64>(<i8>raw)); signed = true; break;
+    case NK_I16: v = <u64>(<i64>(<i16>raw)); signed = true; break;
+    case NK_I32: v = <u64>(<i64>(<i32>raw)); signed = true; break;
+    case NK_I64: signed = true; break;
+    case NK_U8: v = raw & 0xff; break;
+    case NK_U16: v = raw & 0xffff; break;
+    case NK_U32: v = raw & 0xffffffff; break;
+    default: signed = true; // libs prints PT_UINT64 through int64_t for %d
+  }
+  if (fmt == PF_OCT) {
+    const o = kind <= NK_I32 ? v & 0xffffffff : v;
+    if (o != 0) buildByte(0x30);
+    buildRadix(o, 8);
+  } else if (fmt == PF_HEX) {
+    // %X of a signed 32-bit or narrower value prints its 32-bit pattern
+    buildRadix(kind <= NK_I32 ? v & 0xffffffff : v, 16);
+  } else if (signed) {
+    buildI64(<i64>v);
+  } else {
+    buildU64(v);
+  }
+}
+
+export function argsNum(ev: usize, k: u32, kind: u32, fmt: u32): void {
+  if (!B.evArgPresent(ev, k)) return argsNA();
+  argsNumValue(B.evArgNum(ev, k), kind, fmt);
+}
+
+/** A number field of the event's process record. */
+export function argsProcNum(ev: usize, offset: u32, kind: u32, fmt: u32): void {
+  const p = B.evProc(ev);
+  if (p == 0) return argsNA();
+  argsNumValue(kind == NK_U64 || kind == NK_I64 ? load<u64>(p + offset) : <u64>load<u32>(p + offset), kind, fmt);
+}
+
+/** Capabilities of the process record (PT_UINT64, PF_HEX). */
+export function argsProcCaps(ev: usize, offset: u32): void {
+  const p = B.evProc(ev);
+  if (p == 0 || (load<u32>(p, A.PROCESS_FLAGS) & A.PROC_HAS_CAPS) == 0) return argsNA();
+  buildRadix(load<u64>(p + offset), 16);
+}
+
+export const TBL_NONE: u32 = 0xffffffff;
+
+/**
+ * PT_FLAGS* / PT_ENUMFLAGS*: the value as an unsigned number of the parameter's width, then the
+ * names libs' table gives it, if any. An enum with two names for one value lists both
+ * (socket families: `1(AF_LOCAL|AF_UNIX)`).
+ */
+export function argsFlags(ev: usize, k: u32, table: u32, bits: u32): void {
+  if (!B.evArgPresent(ev, k)) return argsNA();
+  argsFlagsValue(B.evArgNum(ev, k), table, bits);
+}
+
+function argsFlagsValue(raw: u64, table: u32, bits: u32): void {
+  const v = bits >= 32 ? raw & 0xffffffff : raw & ((<u64>1 << bits) - 1);
+  buildU64(v);
+  if (table == TBL_NONE) return;
+  argsOpen();
+  const mark = buildLen;
+  appendTable(v, table);
+  if (buildLen == mark) buildLen--; // no name: drop the "("
+  else argsClose();
+}
+
+/** PT_MODE: the number in the parameter's format (chmod: %#o), then the mode bit names. */
+export function argsMode(ev: usize, k: u32, fmt: u32): void {
+  if (!B.evArgPresent(ev, k)) return argsNA();
+  const v = B.evArgNum(ev, k) & 0xffffffff;
+  argsNumValue(v, NK_U32, fmt);
+  argsOpen();
+  const mark = buildLen;
+  appendTable(v, TBL_MODE);
+  if (buildLen == mark) buildLen--;
+  else argsClose();
+}
+
+function argsIdValue(ev: usize, v: u32, nameRef: usize): void {
+  if (v == 0xffffffff) {
+    buildAscii('-1(<NONE>)');
+    return;
+  }
+  buildI64(<i64>(<i32>v));
+  argsOpen();
+  if (B.evProc(ev) != 0 && ref(nameRef) && sl > 0) buildBytes(sp, sl);
+  else buildAscii('<NA>');
+  argsClose();
+}
+
+/** PT_UID / PT_GID: the number (printed as %d) and the user or group name, `<NA>` when unknown. */
+export function argsId(ev: usize, k: u32, nameSlot: u32): void {
+  if (!B.evArgPresent(ev, k)) return argsNA();
+  argsIdValue(ev, <u32>B.evArgNum(ev, k), B.evArgStr(ev, nameSlot));
+}
+
+/** A UID/GID of the event's process record with its name (uid, gid, loginuid). */
+export function argsProcId(ev: usize, offset: u32, nameOffset: u32, wide: bool): void {
+  const p = B.evProc(ev);
+  if (p == 0) return argsNA();
+  const v = wide ? <u32>load<u64>(p + offset) : load<u32>(p + offset);
+  argsIdValue(ev, v, p + nameOffset);
+}
+
+const SIGNAL_NAMES: string[] = ['', 'SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGILL', 'SIGTRAP', 'SIGABRT', 'SIGBUS', 'SIGFPE', 'SIGKILL', 'SIGUSR1', 'SIGSEGV', 'SIGUSR2', 'SIGPIPE', 'SIGALRM', 'SIGTERM', 'SIGSTKFLT', 'SIGCHLD', 'SIGCONT', 'SIGSTOP', 'SIGTSTP', 'SIGTTIN', 'SIGTTOU', 'SIGURG', 'SIGXCPU', 'SIGXFSZ', 'SIGVTALRM', 'SIGPROF', 'SIGWINCH', 'SIGIO', 'SIGPWR', 'SIGSYS'];
+
+/** PT_SIGTYPE: the number and the signal name. */
+export function argsSig(ev: usize, k: u32): void {
+  if (!B.evArgPresent(ev, k)) return argsNA();
+  const v = <i32>(B.evArgNum(ev, k) & 0xff);
+  buildU64(<u64>v);
+  if (v > 0 && v < SIGNAL_NAMES.length) {
+    argsOpen();
+    buildAscii(SIGNAL_NAMES[v]);
+    argsClose();
+  }
+}
+
+/** PT_CHARBUF: the text as carried (it stops at the first NUL). */
+export function argsStr(ev: usize, k: u32): void {
+  if (!argStr(ev, k)) return argsNA();
+  buildBytes(sp, sl);
+}
+
+export function argsProcStr(ev: usize, offset: u32): void {
+  const p = B.evProc(ev);
+  if (p == 0 || !ref(p + offset)) return argsNA();
+  buildBytes(sp, sl);
+}
+
+/** PT_BYTEBUF in libs' default format: printable ASCII kept, every other byte a dot. */
+function argsBytesOf(p: usize, n: u32): void {
+  if (n == 0) return argsNull();
+  for (let i: u32 = 0; i < n; i++) {
+    const c = <u32>load<u8>(p + i);
+    buildByte(c >= 0x20 && c < 0x7f ? c : 0x2e);
+  }
+}
+
+export function argsBytes(ev: usize, k: u32): void {
+  if (!argStr(ev, k)) return argsNull();
+  argsBytesOf(sp, sl);
+}
+
+/** A NUL-separated list of the process record (argv, env) as a byte buffer. */
+export function argsProcBytes(ev: usize, offset: u32): void {
+  const p = B.evProc(ev);
+  if (p == 0 || !ref(p + offset)) return argsNull();
+  argsBytesOf(sp, sl);
+}
+
+/**
+ * PT_FSPATH / PT_FSRELPATH: the path, then `(absolute path)` for a relative one, joined to the
+ * thread's cwd (or to the directory of `dirfd` for *at calls) and normalised. Only the event's own
+ * fd resolves as a directory, so a relative path under another dirfd stays unresolved.
+ */
+function argsPathOf(ev: usize, pp: usize, pl: u32, dirfdSlot: i32): void {
+  buildBytes(pp, pl);
+  const p = B.evProc(ev);
+  if (p == 0 || pl == 0 || load<u8>(pp) == 0x2f) return;
+  if (pl == 4 && load<u8>(pp) == 0x3c && load<u8>(pp + 1) == 0x4e && load<u8>(pp + 2) == 0x41 && load<u8>(pp + 3) == 0x3e) return; // "<NA>"
+  let dirfd: i64 = -100;
+  if (dirfdSlot >= 0) {
+    if (!B.evArgPresent(ev, <u32>dirfdSlot)) return;
+    dirfd = <i64>B.evArgNum(ev, <u32>dirfdSlot);
+  }
+  let bp: usize = 0;
+  let bl: u32 = 0;
+  if (dirfd == -100) {
+    if (!ref(p + A.PROCESS_CWD)) return;
+    bp = sp;
+    bl = sl;
+  } else {
+    if (dirfd < 0 || !hasFd(ev) || !B.evHas(ev, A.EVT_FD_HAS_NUM) || B.evFdNum(ev) != dirfd || !fdName(ev)) return;
+    bp = sp;
+    bl = sl;
+  }
+  argsOpen();
+  appendJoinedPath(bp, bl, pp, pl);
+  argsClose();
+}
+
+/**
+ * base + "/" + rel with "." and ".." segments and repeated slashes resolved, never above the root,
+ * without a trailing slash (libs' concatenate_paths).
+ */
+function appendJoinedPath(bp: usize, bl: u32, pp: usize, pl: u32): void {
+  const start = buildLen;
+  buildByte(0x2f);
+  appendSegments(bp, bl, start);
+  appendSegments(pp, pl, start);
+}
+
+function appendSegments(p: usize, n: u32, start: u32): void {
+  let i: u32 = 0;
+  while (i < n) {
+    while (i < n && load<u8>(p + i) == 0x2f) i++;
+    const s = i;
+    while (i < n && load<u8>(p + i) != 0x2f) i++;
+    const len = i - s;
+    if (len == 0 || (len == 1 && load<u8>(p + s) == 0x2e)) continue;
+    if (len == 2 && load<u8>(p + s) == 0x2e && load<u8>(p + s + 1) == 0x2e) {
+      // drop the last segment (never above the root)
+      let e = buildLen;
+      while (e > start + 1 && load<u8>(buildPtr + e - 1) != 0x2f) e--;
+      buildLen = e > start + 1 ? e - 1 : start + 1;
+      continue;
+    }
+    if (buildLen > start + 1) buildByte(0x2f);
+    buildBytes(p + s, len);
+  }
+}
+
+export function argsPath(ev: usize, k: u32, dirfdSlot: i32): void {
+  if (!argStr(ev, k)) return argsNA();
+  argsPathOf(ev, sp, sl, dirfdSlot);
+}
+
+export function argsProcPath(ev: usize, offset: u32): void {
+  const p = B.evProc(ev);
+  if (p == 0 || !ref(p + offset)) return argsNA();
+  argsPathOf(ev, sp, sl, -1);
+}
+
+function appendIp4(a: usize): void {
+  for (let i = 0; i < 4; i++) {
+    if (i > 0) buildByte(0x2e);
+    buildU64(<u64>load<u8>(a + i));
+  }
+}
+
+@inline function ip6Word(a: usize, i: i32): u32 {
+  return (<u32>load<u8>(a + 2 * i) << 8) | <u32>load<u8>(a + 2 * i + 1);
+}
+
+/** An IPv6 address as glibc's inet_ntop writes it (longest zero run as "::", embedded IPv4 forms). */
+function appendIp6(a: usize): void {
+  let best = -1;
+  let bestLen = 0;
+  let cur = -1;
+  let curLen = 0;
+  for (let i = 0; i < 8; i++) {
+    if (ip6Word(a, i) == 0) {
+      if (cur < 0) {
+        cur = i;
+        curLen = 1;
+      } else curLen++;
+      if (curLen > bestLen) {
+        best = cur;
+        bestLen = curLen;
+      }
+    } else cur = -1;
+  }
+  if (bestLen < 2) best = -1;
+  for (let i = 0; i < 8; i++) {
+    if (best >= 0 && i >= best && i < best + bestLen) {
+      if (i == best) buildByte(0x3a);
+      continue;
+    }
+    if (i > 0) buildByte(0x3a);
+    if (i == 6 && best == 0 && (bestLen == 6 || (bestLen == 7 && ip6Word(a, 7) != 1) || (bestLen == 5 && ip6Word(a, 5) == 0xffff))) {
+      appendIp4(a + 12);
+      return;
+    }
+    buildRadixLower(<u64>ip6Word(a, i));
+  }
+  if (best >= 0 && best + bestLen == 8) buildByte(0x3a);
+}
+
+function buildRadixLower(v: u64): void {
+  const start = buildLen;
+  buildRadix(v, 16);
+  for (let i = start; i < buildLen; i++) {
+    const c = load<u8>(buildPtr + i);
+    if (c >= 0x41) store<u8>(buildPtr + i, c | 0x20);
+  }
+}
+
+/** libs' is_ipv4_mapped_ipv6: ::ffff:a.b.c.d, or the all-zero address. */
+@inline function isMapped4(a: usize): bool {
+  return load<u64>(a) == 0 && (load<u32>(a + 8) == 0xffff0000 || (load<u32>(a + 8) == 0 && load<u32>(a + 12) == 0));
+}
+
+function appendEndpoint(ev: usize, side: u32): void {
+  const ip = ev + (side == 0 ? A.EVENT_FD_CLIENT_IP : A.EVENT_FD_SERVER_IP);
+  const port = load<u16>(ev + (side == 0 ? A.EVENT_FD_CLIENT_PORT : A.EVENT_FD_SERVER_PORT));
+  const fam = load<u8>(ev, A.EVENT_FD_FAMILY);
+  if (fam == A.SOCK_FAMILY_INET) appendIp4(ip);
+  else appendIp6(ip);
+  buildByte(0x3a);
+  buildU64(<u64>port);
+}
+
+/**
+ * PT_SOCKTUPLE: `client:port->server:port` (libs' source is the side that connected). A tuple of
+ * two IPv4-mapped IPv6 addresses is written as IPv4, as libs does. A unix tuple writes the socket's
+ * name (the kernel pointers libs prints are not carried). Without both endpoints: `NULL`.
+ */
+export function argsTuple(ev: usize): void {
+  if (!hasFd(ev)) return argsNull();
+  const fam = load<u8>(ev, A.EVENT_FD_FAMILY);
+  if (fam == A.SOCK_FAMILY_UNIX) {
+    if (!fdName(ev)) return argsNull();
+    buildBytes(sp, sl);
+    return;
+  }
+  if (!isInet(ev) || !B.evHas(ev, A.EVT_FD_HAS_CLIENT) || !B.evHas(ev, A.EVT_FD_HAS_SERVER)) return argsNull();
+  if (fam == A.SOCK_FAMILY_INET6 && isMapped4(ev + A.EVENT_FD_CLIENT_IP) && isMapped4(ev + A.EVENT_FD_SERVER_IP)) {
+    appendIp4(ev + A.EVENT_FD_CLIENT_IP + 12);
+    buildByte(0x3a);
+    buildU64(<u64>load<u16>(ev, A.EVENT_FD_CLIENT_PORT));
+    buildAscii('->');
+    appendIp4(ev + A.EVENT_FD_SERVER_IP + 12);
+    buildByte(0x3a);
+    buildU64(<u64>load<u16>(ev, A.EVENT_FD_SERVER_PORT));
+    return;
+  }
+  appendEndpoint(ev, 0);
+  buildAscii('->');
+  appendEndpoint(ev, 1);
+}
+
+/** PT_SOCKADDR (connect's and bind's addr): the server side, `ip:port`; a unix socket's path. */
+export function argsAddr(ev: usize): void {
+  if (!hasFd(ev)) return argsNA();
+  const fam = load<u8>(ev, A.EVENT_FD_FAMILY);
+  if (fam == A.SOCK_FAMILY_UNIX) {
+    if (!fdName(ev)) return argsNA();
+    buildBytes(sp, sl);
+    return;
+  }
+  if (!isInet(ev) || !B.evHas(ev, A.EVT_FD_HAS_SERVER)) return argsNA();
+  appendEndpoint(ev, 1);
 }

@@ -265,6 +265,8 @@ export function extractField(f: FieldExpr, e: EventInput, index: number): Extrac
   const name = f.field;
   const p = e.proc;
   if (name.startsWith('evt.arg.')) return evtArg(e, name.slice('evt.arg.'.length));
+  // every parameter with libs' resolved forms: checked against the engine in test/engine/evt-args.test.ts
+  if (name === 'evt.args' || name === 'evt.info') throw new OracleUnsupported(name);
   switch (name) {
     case 'evt.type': return str(e.type);
     case 'evt.dir': return str(e.dir === '>' ? '>' : '<');

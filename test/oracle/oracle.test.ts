@@ -235,6 +235,8 @@ describe('oracle: rendered parameters', () => {
 
   it('refuses what it does not model instead of guessing', () => {
     expect(() => holds('evt.arg.fd = 3', open('/x'))).toThrow(OracleUnsupported);
+    expect(() => holds('evt.args contains "/x"', open('/x'))).toThrow(OracleUnsupported);
+    expect(() => holds('evt.info contains "/x"', { ...open('/x'), proc: null })).toThrow(OracleUnsupported);
   });
 });
 

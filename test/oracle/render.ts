@@ -33,9 +33,9 @@ export const PTRACE_REQUESTS: FlagTable = [
   'GETREGS', 'SETREGS', 'GETFPREGS', 'SETFPREGS',
 ].map((n, i) => [`PTRACE_${n}`, i] as const);
 
-// socket `domain`: PPM_AF_* equal the Linux AF_* numbers.
+// socket `domain`: PPM_AF_* equal the Linux AF_* numbers. 1 has two names, AF_LOCAL listed first.
 export const SOCKET_DOMAINS: FlagTable = [
-  ['AF_UNSPEC', 0], ['AF_UNIX', 1], ['AF_INET', 2], ['AF_AX25', 3], ['AF_IPX', 4], ['AF_APPLETALK', 5],
+  ['AF_UNSPEC', 0], ['AF_LOCAL', 1], ['AF_UNIX', 1], ['AF_INET', 2], ['AF_AX25', 3], ['AF_IPX', 4], ['AF_APPLETALK', 5],
   ['AF_NETROM', 6], ['AF_BRIDGE', 7], ['AF_ATMPVC', 8], ['AF_X25', 9], ['AF_INET6', 10], ['AF_ROSE', 11],
   ['AF_DECnet', 12], ['AF_NETBEUI', 13], ['AF_SECURITY', 14], ['AF_KEY', 15], ['AF_NETLINK', 16],
   ['AF_PACKET', 17],
@@ -91,8 +91,9 @@ export function renderFlags(table: FlagTable, value: number): string {
 
 /** An enum value's name, or the number when the table has none. */
 export function renderEnum(table: FlagTable, value: number): string {
-  const hit = table.find(([, v]) => v === value);
-  return hit !== undefined ? hit[0] : String(value);
+  // libs lists every entry equal to the value (family 1: AF_LOCAL|AF_UNIX)
+  const hits = table.filter(([, v]) => v === value).map(([n]) => n);
+  return hits.length > 0 ? hits.join('|') : String(value);
 }
 
 /** thread.cap_*: the names of the set bits, lowest first, separated by spaces. */

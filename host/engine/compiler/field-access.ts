@@ -2,6 +2,8 @@
 // engine-as/fields.ts, into F.sp/F.sl, F.nv or F.ipp) and the kind of value it yields. A field the
 // batch cannot carry reads as missing (libs: not extractable), so every comparison on it is false.
 import { EVENT_TYPES, type ParamDef } from '../event-types.js';
+import { evtArgsBody } from './evt-args.js';
+import { flagTable } from './flag-tables.js';
 import type { FieldType, ResolvedField } from '../../fields/types.js';
 
 /** str: bytes in (F.sp, F.sl); num: u64 bits in F.nv; ip: 16 bytes at F.ipp (F.ip6 = IPv6). */
@@ -48,40 +50,13 @@ function ancestorLevel(f: ResolvedField): number | undefined {
   return f.argument?.kind === 'index' ? f.argument.index : undefined;
 }
 
-/** The flag table (F.TBL_*) libs uses to render a parameter, if any. */
-function flagTable(event: string, p: ParamDef): string | undefined {
-  if (p.type === 'MODE') return 'F.TBL_MODE';
-  switch (p.name) {
-    case 'flags':
-      if (event === 'open' || event === 'openat' || event === 'openat2') return 'F.TBL_FILE_FLAGS';
-      if (event === 'unshare' || event === 'setns' || event === 'clone' || event === 'clone3' || event === 'fork' || event === 'vfork') return 'F.TBL_CLONE';
-      if (event === 'unlinkat') return 'F.TBL_UNLINKAT';
-      if (event === 'linkat') return 'F.TBL_LINKAT';
-      if (event === 'renameat2') return 'F.TBL_RENAMEAT2';
-      if (event === 'execve') return 'F.TBL_EXECVE';
-      if (event === 'memfd_create') return 'F.TBL_MEMFD';
-      if (event === 'mount') return 'F.TBL_MOUNT';
-      if (event === 'umount2') return 'F.TBL_UMOUNT';
-      return undefined;
-    case 'nstype':
-      return 'F.TBL_CLONE';
-    case 'request':
-      return 'F.TBL_PTRACE';
-    case 'domain':
-      return 'F.TBL_AF';
-    case 'cmd':
-      return event === 'bpf' ? 'F.TBL_BPF_CMD' : undefined;
-    default:
-      return undefined;
-  }
-}
-
 const SIGNED_PARAM = new Set(['ERRNO', 'FD', 'PID', 'INT32', 'INT64', 'DYN']);
 
 /** evt.arg.NAME as libs renders it (flags as names, fds with their name, uids as user names). */
 function renderParam(event: string, p: ParamDef): string {
   switch (p.slot.kind) {
     case 'res':
+      if (p.type === 'FD') return 'F.fdResParam(ev)';
       return p.type === 'ERRNO' ? 'F.resErrno(ev)' : 'F.resDec(ev)';
     case 'str':
       return `F.argStr(ev, ${p.slot.index})`;
@@ -154,6 +129,7 @@ export function fieldAccess(f: ResolvedField, helpers: HelperRegistry): FieldAcc
     case 'evt.is_open_read': return num('PT_BOOL', 'F.evtIsOpenRead(ev)');
     case 'evt.is_open_write': return num('PT_BOOL', 'F.evtIsOpenWrite(ev)');
     case 'evt.is_open_exec': return num('PT_BOOL', 'F.evtIsOpenExec(ev)');
+    case 'evt.args': case 'evt.info': return str('PT_CHARBUF', `${helpers.helper('p_evt_args', evtArgsBody())}(ev)`);
     case 'evt.buffer': return str('PT_BYTEBUF', `${helpers.helper('p_buffer', paramSwitch('data', (_e, p) => rawParam(p)))}(ev)`);
     case 'evt.arg': {
       if (f.argument?.kind !== 'param') return MISSING_STR;
