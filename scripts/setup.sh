@@ -8,8 +8,9 @@ cd "$(dirname "$0")/.."
 # object, bpftool for vmlinux.h and the skeleton, libbpf/libelf/zlib to link, make/g++/python3 for
 # node-gyp.
 apt_packages=(ca-certificates clang libbpf-dev bpftool libelf-dev zlib1g-dev make g++ python3)
-# Tools the tests drive as real actions or real peers (e2e suites, TLS certificates, syslog).
-apt_packages+=(strace gdb curl passwd openssl bsdutils iproute2)
+# Tools the tests drive as real actions or real peers (e2e suites, TLS certificates, syslog; the
+# soak's log rotation).
+apt_packages+=(strace gdb curl passwd openssl bsdutils iproute2 logrotate)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -151,6 +151,14 @@ export const CASES: Record<string, RuleCase> = {
     trigger: exec(hostProc('x', { exe: '/dev/shm/x' })),
     benign: exec(hostProc('pkg.test', { exe: '/tmp/go-build123/b001/pkg.test', parent: hostProc('go') })),
     output: ['process=x', 'exe=/dev/shm/x'],
+    // make's recipe shell running a test binary of a package built in /tmp: quiet. The same shell
+    // under anything but a build tool, or a build tool two shells up, still alerts.
+    alsoBenign: [exec(hostProc('test_util', { exe: '/tmp/build-1/test_util', parent: hostProc('sh', { parent: hostProc('make') }) }))],
+    alsoTrigger: [
+      exec(hostProc('test_util', { exe: '/tmp/build-1/test_util', parent: hostProc('sh', { parent: hostProc('cron') }) })),
+      exec(hostProc('x', { exe: '/tmp/x', parent: hostProc('sh', { parent: hostProc('sh', { parent: hostProc('make') }) }) })),
+      exec(hostProc('x', { exe: '/tmp/x', parent: hostProc('python3', { parent: hostProc('make') }) })),
+    ],
   },
   'Saker Ptrace Attach': {
     trigger: ptrace(hostProc('python3', { args: ['inject.py'] }), PTRACE.ATTACH, 700),
