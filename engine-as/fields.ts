@@ -1062,17 +1062,32 @@ export function argsFdArg(ev: usize, k: u32, resolve: bool): void {
 /** PT_PID: the number, and the command name of the thread with that id when the batch has it. */
 function argsPidValue(ev: usize, v: i64): void {
   buildI64(v);
-  if (v <= 0) return;
+  argsOpen();
+  if (appendPidName(ev, v)) argsClose();
+  else buildLen--;
+}
+
+/** Appends the command name of thread v if the event's process chain has it. */
+function appendPidName(ev: usize, v: i64): bool {
+  if (v <= 0) return false;
   let p = B.evProc(ev);
-  if (p == 0) return;
+  if (p == 0) return false;
   if (<i64>B.evTid(ev) != v) {
     while (p != 0 && <i64>load<i32>(p, A.PROCESS_PID) != v && <i64>load<i32>(p, A.PROCESS_TID) != v) p = B.procParent(p);
-    if (p == 0) return;
+    if (p == 0) return false;
   }
-  if (!ref(p + A.PROCESS_NAME)) return;
-  argsOpen();
+  if (!ref(p + A.PROCESS_NAME)) return false;
   buildBytes(sp, sl);
-  argsClose();
+  return true;
+}
+
+/** evt.arg of a return value that is a pid (clone's, setsid's): the command name when known, else the number. */
+export function pidResParam(ev: usize): bool {
+  if (!B.evHas(ev, A.EVT_HAS_RES)) return false;
+  const v = B.evRes(ev);
+  buildBegin(24);
+  if (!appendPidName(ev, v)) buildI64(v);
+  return buildFinish();
 }
 
 export function argsPidRes(ev: usize): void {

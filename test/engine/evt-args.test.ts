@@ -149,6 +149,21 @@ describe('evt.args', () => {
     expect(args({ type: 'kill', proc: bash, res: -3, args: { pid: 99999, sig: 15 } })).toBe('res=-3(ESRCH) pid=99999 sig=15(SIGTERM)');
   });
 
+  it('evt.arg of a pid return value is the command name when the batch has that thread', async () => {
+    const e = await engineFor(`
+- rule: res
+  desc: d
+  condition: evt.type in (setsid, clone)
+  output: "res=%evt.arg.res"
+  priority: WARNING
+`);
+    const batch = encodeBatch([
+      { type: 'setsid', proc: bash, tid: 4242, res: 4242 },
+      { type: 'clone', proc: bash, tid: 4242, res: 4250, args: { flags: 0 } },
+    ]);
+    expect(e.evaluate(batch).map((m) => e.formatOutput(batch, m))).toEqual(['res=bash', 'res=4250']);
+  });
+
   it('clone: the child pid and the caller described by its process record', () => {
     expect(args({ type: 'clone', proc: bash, tid: 4242, res: 4250, args: { flags: 0x11 } }))
       .toBe('res=4250 exe=/bin/bash args=-c.cat /etc/shadow. tid=4242(bash) pid=4242(bash) ptid=812(sshd) cwd=/root/ comm=bash flags=17(CLONE_FILES|CLONE_NEWNET) uid=1000 gid=1000 vpid=7');

@@ -13,6 +13,11 @@ const YAML = `
   condition: evt.type = openat and fd.name = /etc/shadow and proc.name = cat
   output: "%evt.args"
   priority: WARNING
+- rule: packet_socket
+  desc: d
+  condition: evt.type = socket and evt.arg.domain contains AF_PACKET and proc.name startswith python
+  output: "%evt.args"
+  priority: WARNING
 `;
 
 describe.skipIf(!bpfAvailable)('evt.args on the real kernel', () => {
@@ -34,5 +39,18 @@ describe.skipIf(!bpfAvailable)('evt.args on the real kernel', () => {
     expect(Number(flags) & 3).toBe(1);
     expect(names!.split('|')).toContain('O_RDONLY');
     expect(BigInt(ino!)).toBe(statSync('/etc/shadow', { bigint: true }).ino);
+  });
+
+  test('a packet socket (the upstream rule prints it as socket_info)', async () => {
+    const engine = await engineFor(YAML);
+    const c = await captureDuring({ eventTypes: [eventTypeId('socket')] }, () => {
+      execFileSync('python3', ['-c', 'import socket; socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))'], { stdio: 'ignore' });
+    });
+    const lines: string[] = [];
+    for (const raw of c.raw) {
+      for (const m of engine.evaluate(raw)) lines.push(String(engine.outputFields(raw, m)['evt.args']));
+    }
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^fd=\d+\(<o>\) domain=17\(AF_PACKET\) type=3 proto=768 flags=\d+$/);
   });
 });

@@ -57,6 +57,7 @@ function renderParam(event: string, p: ParamDef): string {
   switch (p.slot.kind) {
     case 'res':
       if (p.type === 'FD') return 'F.fdResParam(ev)';
+      if (p.type === 'PID') return 'F.pidResParam(ev)';
       return p.type === 'ERRNO' ? 'F.resErrno(ev)' : 'F.resDec(ev)';
     case 'str':
       return `F.argStr(ev, ${p.slot.index})`;
