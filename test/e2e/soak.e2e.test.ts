@@ -380,7 +380,7 @@ ${LOG_DIR}/access.log ${LOG_DIR}/web.log {
     alerts = readAlerts();
     // SAKER_SOAK_ALERTS=<file> keeps every alert of the run (the workload's and the rest) for a look.
     if (process.env.SAKER_SOAK_ALERTS) writeFileSync(process.env.SAKER_SOAK_ALERTS, JSON.stringify({ workloadSid, alerts }, null, 1));
-  }, 120_000);
+  }, 150_000);
 
   afterAll(() => {
     if (daemon && daemon.exitCode === null) daemon.kill('SIGTERM');
