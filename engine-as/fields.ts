@@ -1439,13 +1439,25 @@ function appendEndpoint(ev: usize, side: u32): void {
   buildU64(<u64>port);
 }
 
+// when the driver sends a tuple (otherwise the parameter is empty)
+export const TUPLE_ALWAYS: u32 = 0;
+export const TUPLE_IF_CONNECTED: u32 = 1; // connect: res 0 or -EINPROGRESS
+export const TUPLE_IF_OK: u32 = 2; // recvfrom/recvmsg: res >= 0
+
 /**
- * PT_SOCKTUPLE: `client:port->server:port` (libs' source is the side that connected). A tuple of
- * two IPv4-mapped IPv6 addresses is written as IPv4, as libs does. A unix tuple writes the socket's
- * name (the kernel pointers libs prints are not carried). Without both endpoints: `NULL`.
+ * PT_SOCKTUPLE: `sip:sport->dip:dport`. The driver writes outbound tuples (connect, send*) local
+ * side first and inbound ones (accept, recv*) remote side first; the role bits say which side is
+ * local (unknown role: client first). A tuple of two IPv4-mapped (or all-zero) IPv6 addresses is
+ * written as IPv4, as libs does. A unix tuple writes the socket's name (the kernel pointers libs
+ * prints are not carried). Without both endpoints, or when the driver sends none: `NULL`.
  */
-export function argsTuple(ev: usize): void {
+export function argsTuple(ev: usize, inbound: bool, when: u32): void {
   if (!hasFd(ev)) return argsNull();
+  if (when != TUPLE_ALWAYS) {
+    if (!B.evHas(ev, A.EVT_HAS_RES)) return argsNull();
+    const r = B.evRes(ev);
+    if (when == TUPLE_IF_CONNECTED ? r != 0 && r != -115 : r < 0) return argsNull();
+  }
   const fam = load<u8>(ev, A.EVENT_FD_FAMILY);
   if (fam == A.SOCK_FAMILY_UNIX) {
     if (!fdName(ev)) return argsNull();
@@ -1453,19 +1465,21 @@ export function argsTuple(ev: usize): void {
     return;
   }
   if (!isInet(ev) || !B.evHas(ev, A.EVT_FD_HAS_CLIENT) || !B.evHas(ev, A.EVT_FD_HAS_SERVER)) return argsNull();
-  if (fam == A.SOCK_FAMILY_INET6 && isMapped4(ev + A.EVENT_FD_CLIENT_IP) && isMapped4(ev + A.EVENT_FD_SERVER_IP)) {
-    appendIp4(ev + A.EVENT_FD_CLIENT_IP + 12);
-    buildByte(0x3a);
-    buildU64(<u64>load<u16>(ev, A.EVENT_FD_CLIENT_PORT));
-    buildAscii('->');
-    appendIp4(ev + A.EVENT_FD_SERVER_IP + 12);
-    buildByte(0x3a);
-    buildU64(<u64>load<u16>(ev, A.EVENT_FD_SERVER_PORT));
-    return;
-  }
-  appendEndpoint(ev, 0);
+  // first side: 0 client, 1 server
+  const localIsServer = B.evHas(ev, A.EVT_FD_ROLE_SERVER) && !B.evHas(ev, A.EVT_FD_ROLE_CLIENT);
+  const roleKnown = B.evHas(ev, A.EVT_FD_ROLE_SERVER) || B.evHas(ev, A.EVT_FD_ROLE_CLIENT);
+  const first: u32 = !roleKnown ? 0 : inbound ? (localIsServer ? 0 : 1) : localIsServer ? 1 : 0;
+  const v4 = fam == A.SOCK_FAMILY_INET6 && isMapped4(ev + A.EVENT_FD_CLIENT_IP) && isMapped4(ev + A.EVENT_FD_SERVER_IP);
+  appendTupleSide(ev, first, v4);
   buildAscii('->');
-  appendEndpoint(ev, 1);
+  appendTupleSide(ev, 1 - first, v4);
+}
+
+function appendTupleSide(ev: usize, side: u32, v4: bool): void {
+  if (!v4) return appendEndpoint(ev, side);
+  appendIp4(ev + (side == 0 ? A.EVENT_FD_CLIENT_IP : A.EVENT_FD_SERVER_IP) + 12);
+  buildByte(0x3a);
+  buildU64(<u64>load<u16>(ev + (side == 0 ? A.EVENT_FD_CLIENT_PORT : A.EVENT_FD_SERVER_PORT)));
 }
 
 /** PT_SOCKADDR (connect's and bind's addr): the server side, `ip:port`; a unix socket's path. */

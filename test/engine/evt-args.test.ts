@@ -98,6 +98,23 @@ describe('evt.args', () => {
     expect(args(refused)).toBe('res=-111(ECONNREFUSED) tuple=NULL fd=5(<4t>) addr=10.0.0.9:80');
   });
 
+  it('tuples: inbound calls put the remote side first, a failed receive has none, mapped IPv4 prints as IPv4', () => {
+    const fd = {
+      num: 5, type: 'ipv4' as const, l4proto: 'tcp' as const, family: 'inet' as const, client: { ip: '10.0.0.2', port: 51000 }, server: { ip: '10.0.0.9', port: 80 },
+      role: 'client' as const, connected: true, name: '10.0.0.2:51000->10.0.0.9:80',
+    };
+    expect(args({ type: 'recvfrom', proc: bash, res: 2, args: { data: 'ok', fd: 5, size: 512 }, fd }))
+      .toBe('res=2 data=ok tuple=10.0.0.9:80->10.0.0.2:51000 fd=5(<4t>10.0.0.2:51000->10.0.0.9:80) size=512');
+    expect(args({ type: 'recvfrom', proc: bash, res: -11, args: { data: null, fd: 5, size: 512 }, fd }))
+      .toBe('res=-11(EAGAIN) data=NULL tuple=NULL fd=5(<4t>10.0.0.2:51000->10.0.0.9:80) size=512');
+    const accepted = {
+      num: 7, type: 'ipv6' as const, l4proto: 'tcp' as const, family: 'inet6' as const, client: { ip: '::ffff:10.0.0.2', port: 51000 }, server: { ip: '::ffff:10.0.0.9', port: 80 },
+      role: 'server' as const, connected: true, name: '10.0.0.2:51000->10.0.0.9:80',
+    };
+    expect(args({ type: 'accept4', proc: bash, res: 7, args: { queuepct: 0, queuelen: 0, queuemax: 128, flags: 0x80000 }, fd: accepted }))
+      .toBe('fd=7(<6t>10.0.0.2:51000->10.0.0.9:80) tuple=10.0.0.2:51000->10.0.0.9:80 queuepct=0 queuelen=0 queuemax=128 flags=80000');
+  });
+
   it('rename and renameat2: paths, dirfds, flag names', () => {
     expect(args({ type: 'rename', proc: bash, res: 0, args: { oldpath: '/usr/bin/ls', newpath: 'ls.bak' } }))
       .toBe('res=0 oldpath=/usr/bin/ls newpath=ls.bak(/root/ls.bak)');

@@ -20,7 +20,9 @@
 //   nothing when no name fits. PT_MODE: the value in its format, then the S_I* names.
 // - PT_FSPATH/PT_FSRELPATH: the path; a relative one gets `(cwd-or-dirfd-directory + path)`,
 //   normalised. PT_CHARBUF: the text. PT_BYTEBUF: printable bytes, others as `.`.
-// - PT_SOCKTUPLE: `sip:sport->dip:dport` (ports as numbers: Falco disables name resolution);
+// - PT_SOCKTUPLE: `sip:sport->dip:dport` (ports as numbers: Falco disables name resolution), local
+//   side first for outbound calls (connect, send*) and remote first for inbound ones (accept, recv*);
+//   connect sends it only for 0/-EINPROGRESS, recv* only on success (driver/modern_bpf programs);
 //   PT_SOCKADDR: `ip:port`, or a unix socket's path. PT_SIGTYPE: number and `(SIGKILL)`.
 //
 // Saker generates, per event type, the call sequence that writes these (engine-as/fields.ts
@@ -73,7 +75,7 @@ function paramCall(t: EventTypeDef, p: ParamDef, index: number): string {
       if (p.type === 'PID') return 'F.argsPidRes(ev)';
       return 'F.argsErrnoRes(ev)';
     case 'fd':
-      return p.type === 'SOCKTUPLE' ? 'F.argsTuple(ev)' : 'F.argsAddr(ev)';
+      return p.type === 'SOCKTUPLE' ? tupleCall(ev) : 'F.argsAddr(ev)';
     case 'str': {
       const k = p.slot.index;
       if (p.type === 'BYTEBUF') return `F.argsBytes(ev, ${k})`;
@@ -98,6 +100,16 @@ function paramCall(t: EventTypeDef, p: ParamDef, index: number): string {
       if (kind === undefined) throw new Error(`evt.args: no rendering for ${ev}.${p.name} (${p.type})`);
       return `F.argsNum(ev, ${k}, ${kind}, ${format(ev, p)})`;
     }
+  }
+}
+
+/** The driver's direction for a tuple (inbound: remote side first) and when it sends one. */
+function tupleCall(event: string): string {
+  switch (event) {
+    case 'connect': return 'F.argsTuple(ev, false, F.TUPLE_IF_CONNECTED)';
+    case 'recvfrom': case 'recvmsg': return 'F.argsTuple(ev, true, F.TUPLE_IF_OK)';
+    case 'accept': case 'accept4': return 'F.argsTuple(ev, true, F.TUPLE_ALWAYS)';
+    default: return 'F.argsTuple(ev, false, F.TUPLE_ALWAYS)';
   }
 }
 
