@@ -21,7 +21,14 @@ export interface ContainerLifecycleEvent {
   id: string;
 }
 
-const EVENTS_PATH = `/events?filters=${encodeURIComponent(JSON.stringify({ type: ['container'], event: ['create', 'start', 'destroy'] }))}`;
+const EVENTS_FILTERS = encodeURIComponent(JSON.stringify({ type: ['container'], event: ['create', 'start', 'destroy'] }));
+
+/** The /events path from `sinceNs` (epoch ns): the engine first sends the events it still holds
+ * from then on, then follows, with neither gap nor overlap between the two. */
+export function eventsPath(sinceNs: bigint): string {
+  const since = `${sinceNs / 1_000_000_000n}.${(sinceNs % 1_000_000_000n).toString().padStart(9, '0')}`;
+  return `/events?filters=${EVENTS_FILTERS}&since=${since}`;
+}
 
 export class DockerApiSource implements ContainerMetadataSource {
   constructor(readonly socket: string, readonly kind: 'docker' | 'podman' = 'docker', private readonly timeoutMs = 2000) {}
@@ -46,13 +53,20 @@ export class DockerApiSource implements ContainerMetadataSource {
     return res.body.map((c) => (c as { Id?: unknown }).Id).filter((x): x is string => typeof x === 'string');
   }
 
-  /** Docker's /events stream; reconnects (after reconnectMs) when it ends, e.g. dockerd restarted. */
+  /** Docker's /events stream; reconnects (after reconnectMs) when it ends, e.g. dockerd restarted.
+   * Events are asked from the moment watch() is called, then from the last one received: a
+   * container created while the stream connects (at daemon start, or between two connections) is
+   * still reported. The last event may come twice after a reconnect; handlers take that. */
   watch(onEvent: (event: ContainerLifecycleEvent) => void, onError: (error: Error) => void, reconnectMs = 1000): () => void {
     let stopped = false;
     let timer: NodeJS.Timeout | undefined;
     let stream: JsonStream | undefined;
+    let sinceNs = BigInt(Date.now()) * 1_000_000n;
+    const seen = (ns: bigint): void => {
+      if (ns > sinceNs) sinceNs = ns;
+    };
     const connect = (): void => {
-      stream = this.follow(onEvent, (error) => {
+      stream = this.follow(sinceNs, onEvent, seen, (error) => {
         if (error) onError(error);
         if (stopped) return;
         timer = setTimeout(connect, reconnectMs);
@@ -67,9 +81,13 @@ export class DockerApiSource implements ContainerMetadataSource {
     };
   }
 
-  private follow(onEvent: (event: ContainerLifecycleEvent) => void, onEnd: (error: Error | null) => void): JsonStream {
-    return streamJsonOverUnixSocket(this.socket, EVENTS_PATH, (v) => {
-      const o = (v ?? {}) as { Type?: unknown; Action?: unknown; id?: unknown; Actor?: { ID?: unknown } };
+  private follow(sinceNs: bigint, onEvent: (event: ContainerLifecycleEvent) => void, seen: (ns: bigint) => void, onEnd: (error: Error | null) => void): JsonStream {
+    return streamJsonOverUnixSocket(this.socket, eventsPath(sinceNs), (v) => {
+      const o = (v ?? {}) as { Type?: unknown; Action?: unknown; id?: unknown; Actor?: { ID?: unknown }; time?: unknown; timeNano?: unknown };
+      // timeNano (a JSON number) has lost its last digits: one ms earlier keeps the event itself in
+      // the next replay rather than risk skipping it. `time` (seconds) in older engines.
+      if (typeof o.timeNano === 'number' && Number.isFinite(o.timeNano)) seen(BigInt(Math.trunc(o.timeNano / 1e6) - 1) * 1_000_000n);
+      else if (typeof o.time === 'number' && Number.isFinite(o.time)) seen(BigInt(Math.trunc(o.time) - 1) * 1_000_000_000n);
       const id = typeof o.Actor?.ID === 'string' ? o.Actor.ID : typeof o.id === 'string' ? o.id : '';
       if (o.Type !== 'container' || id === '') return;
       if (o.Action === 'create' || o.Action === 'start' || o.Action === 'destroy') onEvent({ action: o.Action, id });

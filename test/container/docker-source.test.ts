@@ -5,7 +5,7 @@ import { createServer as createNetServer, type Server as NetServer } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { DockerApiSource } from '../../host/container/docker-source.js';
+import { DockerApiSource, eventsPath } from '../../host/container/docker-source.js';
 import { setupContainerMetadata } from '../../host/container/container-metadata.js';
 import { detectRuntimeSockets } from '../../host/container/runtimes.js';
 import { getJsonOverUnixSocket } from '../../host/container/unix-http.js';
@@ -15,6 +15,8 @@ const FULL_ID = 'f00dfacecafe0123456789abcdef0123456789abcdef0123456789abcdef012
 
 const dir = mkdtempSync(join(tmpdir(), 'saker-container-'));
 const requests: string[] = [];
+/** The `since` of each /events request, in order. */
+const eventsSince: string[] = [];
 let server: Server;
 const socket = join(dir, 'docker.sock');
 
@@ -38,10 +40,11 @@ function handler(req: IncomingMessage, res: ServerResponse): void {
   } else if (req.url === '/garbage') {
     res.end('not json');
   } else if (req.url?.startsWith('/events?')) {
-    const filters = JSON.parse(decodeURIComponent(req.url.slice('/events?filters='.length))) as unknown;
-    expect(filters).toEqual({ type: ['container'], event: ['create', 'start', 'destroy'] });
+    const query = new URLSearchParams(req.url.slice('/events?'.length));
+    expect(JSON.parse(query.get('filters') ?? 'null')).toEqual({ type: ['container'], event: ['create', 'start', 'destroy'] });
+    eventsSince.push(query.get('since') ?? '');
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.write(`${JSON.stringify({ Type: 'container', Action: 'start', Actor: { ID: FULL_ID } })}\n`);
+    res.write(`${JSON.stringify({ Type: 'container', Action: 'start', Actor: { ID: FULL_ID }, time: 4102444800, timeNano: 4102444800123456789 })}\n`);
     res.write('not json\n');
     res.write(`${JSON.stringify({ Type: 'network', Action: 'connect', Actor: { ID: 'n1' } })}\n{"Type":"container","Act`);
     setTimeout(() => res.end(`ion":"destroy","id":"${FULL_ID}"}\n`), 20);
@@ -91,6 +94,26 @@ describe('Docker Engine API client (fake engine on a unix socket)', () => {
     while (events.length < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     stop();
     expect(events.slice(0, 4)).toEqual(['start f00dfacecafe', 'destroy f00dfacecafe', 'start f00dfacecafe', 'destroy f00dfacecafe']);
+  });
+
+  test('watch asks for the events since it was called, and after a reconnect since the last event received (1 ms earlier)', async () => {
+    eventsSince.length = 0;
+    const before = Date.now();
+    const stop = new DockerApiSource(socket).watch(() => {}, () => {}, 30);
+    const deadline = Date.now() + 3000;
+    while (eventsSince.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    stop();
+    expect(eventsSince[0]).toMatch(/^\d+\.\d{9}$/);
+    const firstMs = Number(eventsSince[0]!.split('.')[0]) * 1000 + Math.trunc(Number(eventsSince[0]!.split('.')[1]) / 1e6);
+    expect(firstMs).toBeGreaterThanOrEqual(before);
+    expect(firstMs).toBeLessThanOrEqual(Date.now());
+    // The stream's event at 4102444800.123456789 (its timeNano as a JSON number): one ms earlier.
+    expect(eventsSince[1]).toBe('4102444800.122000000');
+  });
+
+  test('eventsPath writes since as seconds and nine digits of nanoseconds', () => {
+    expect(eventsPath(1_700_000_000_000_000_005n)).toMatch(/&since=1700000000\.000000005$/);
+    expect(eventsPath(42n * 1_000_000_000n)).toMatch(/^\/events\?filters=[^&]+&since=42\.000000000$/);
   });
 
   test('watch on a missing socket reports the error and keeps trying until stopped', async () => {
