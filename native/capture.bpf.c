@@ -68,6 +68,16 @@ struct {
   __type(value, struct exec_name);
 } exec_names SEC(".maps");
 
+/* The dentry names of an executable's path, leaf first (put_exe_path). */
+#define EXE_PATH_DEPTH 32
+struct path_names { const unsigned char *name[EXE_PATH_DEPTH]; };
+struct {
+  __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+  __uint(max_entries, 1);
+  __type(key, __u32);
+  __type(value, struct path_names);
+} path_scratch SEC(".maps");
+
 /* Fixed part of a record in the scratch buffer: header, socket, task, then strings from STR_BASE. */
 #define OFF_SOCK sizeof(struct saker_rec)
 #define OFF_TASK (OFF_SOCK + sizeof(struct saker_sock))
@@ -513,6 +523,100 @@ SYSCALL_EXIT(socketpair) { return emit_fdpair(SAKER_EVT_SOCKETPAIR, regs, ret, 3
 
 /* Exec: on success the old address space is gone, so the file name comes from sched_process_exec
  * and the arguments from the new image's argv area. */
+/* The executable's path as the kernel resolves the file it runs (libs' "trusted" exepath): dentry
+ * names up to the mount's root, then on across mount points, up to the root of the task's mount
+ * namespace. A container's program is thus named as inside the container (/bin/busybox), and a
+ * script's process by its interpreter, not by what exec was given. Built at sched_process_exec from
+ * bprm->file (what becomes mm->exe_file), kept per thread until the exec syscall's exit program. */
+#define EXE_PATH_MAX 2048
+#define EXE_PATH_AT 8192 /* where in the per-CPU scratch buffer the path is assembled */
+struct exe_path { char s[EXE_PATH_MAX]; };
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 4096);
+  __type(key, __u32);
+  __type(value, struct exe_path);
+} exe_paths SEC(".maps");
+
+struct path_walk {
+  struct dentry *d;
+  struct vfsmount *vm;
+  struct mount *mnt;
+  struct path_names *pn;
+  __u32 n;
+};
+
+/* One step up (bpf_loop callback): 1 ends the walk. */
+static long path_walk_step(__u64 i, void *arg)
+{
+  struct path_walk *w = arg;
+  /* Locals: CO-RE reads must start from a kernel type, not from this struct's fields. */
+  struct dentry *d = w->d;
+  struct vfsmount *vm = w->vm;
+  struct mount *mnt = w->mnt;
+  if (!w->pn || !d || !vm)
+    return 1;
+  if (d == BPF_CORE_READ(vm, mnt_root)) {
+    struct mount *parent = BPF_CORE_READ(mnt, mnt_parent);
+    if (!parent || parent == mnt)
+      return 1; /* the namespace's root mount */
+    w->d = BPF_CORE_READ(mnt, mnt_mountpoint);
+    w->mnt = parent;
+    w->vm = &parent->mnt;
+    return 0;
+  }
+  struct dentry *up = BPF_CORE_READ(d, d_parent);
+  if (!up || up == d || w->n >= EXE_PATH_DEPTH)
+    return 1;
+  w->pn->name[w->n & (EXE_PATH_DEPTH - 1)] = BPF_CORE_READ(d, d_name.name);
+  w->n++;
+  w->d = up;
+  return 0;
+}
+
+struct path_write {
+  __u8 *buf;
+  struct path_names *pn;
+  __u32 n, len;
+};
+
+/* Appends "/" + name n-1-i (the root side first) at EXE_PATH_AT in the scratch buffer. */
+static long path_write_step(__u64 i, void *arg)
+{
+  struct path_write *w = arg;
+  __u8 *buf = w->buf;
+  if (!buf || !w->pn || i >= w->n || w->len > EXE_PATH_MAX - 258)
+    return 1;
+  __u32 idx = (w->n - 1 - (__u32)i) & (EXE_PATH_DEPTH - 1);
+  buf[EXE_PATH_AT + (w->len & (EXE_PATH_MAX - 1))] = '/';
+  w->len++;
+  long got = bpf_probe_read_kernel_str(buf + EXE_PATH_AT + (w->len & (EXE_PATH_MAX - 1)), 256, w->pn->name[idx]);
+  if (got > 1)
+    w->len += got - 1;
+  return 0;
+}
+
+/* Builds the path of `f` at EXE_PATH_AT (NUL-terminated); false when nothing resolved. */
+static __always_inline bool build_exe_path(__u8 *buf, struct file *f)
+{
+  __u32 k = 0;
+  struct path_walk walk = {};
+  walk.pn = bpf_map_lookup_elem(&path_scratch, &k);
+  if (!f || !walk.pn)
+    return false;
+  struct vfsmount *vm = BPF_CORE_READ(f, f_path.mnt);
+  walk.d = BPF_CORE_READ(f, f_path.dentry);
+  walk.vm = vm;
+  walk.mnt = container_of(vm, struct mount, mnt);
+  bpf_loop(EXE_PATH_DEPTH + 8, path_walk_step, &walk, 0);
+  if (walk.n == 0)
+    return false;
+  struct path_write out = {.buf = buf, .pn = walk.pn, .n = walk.n, .len = 0};
+  bpf_loop(EXE_PATH_DEPTH, path_write_step, &out, 0);
+  buf[EXE_PATH_AT + (out.len & (EXE_PATH_MAX - 1))] = 0;
+  return out.len > 0;
+}
+
 static __always_inline int emit_exec(__u16 type, struct pt_regs *regs, long ret, int path_arg)
 {
   struct ctxb c;
@@ -558,6 +662,13 @@ static __always_inline int emit_exec(__u16 type, struct pt_regs *regs, long ret,
   } else {
     put_user_bytes(&c, NULL, 0);
   }
+  {
+    __u32 tid = c.r->tid;
+    struct exe_path *p = ret == 0 ? bpf_map_lookup_elem(&exe_paths, &tid) : NULL;
+    put_kernel_str(&c, p ? p->s : NULL);
+    if (p)
+      bpf_map_delete_elem(&exe_paths, &tid);
+  }
   fill_task(&c, task);
   if (ret == 0 && task->mm && task->mm->exe_file) {
     struct saker_task *t = (struct saker_task *)(c.buf + OFF_TASK);
@@ -586,6 +697,8 @@ int BPF_PROG(t_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *
     return 0;
   __u32 tid = (__u32)bpf_get_current_pid_tgid();
   bpf_map_update_elem(&exec_names, &tid, n, BPF_ANY);
+  if (build_exe_path(buf, bprm->file))
+    bpf_map_update_elem(&exe_paths, &tid, buf + EXE_PATH_AT, BPF_ANY);
   return 0;
 }
 

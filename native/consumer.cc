@@ -484,6 +484,9 @@ void Consumer::decode(const saker_rec* r, size_t size) {
         t->exeFromMemfd = s[3].rfind("memfd:", 0) == 0;
         if (t->exeFromMemfd) {
           t->exepath = "/" + s[3] + " (deleted)";
+        } else if (!s[5].empty()) {
+          // s5: the path of the file the kernel runs, from the task's own root (capture.bpf.c).
+          t->exepath = s[5];
         } else {
           t->exepath = resolveExe(resolvePath(t, type == SAKER_EVT_EXECVEAT ? int64_t(int32_t(a[0])) : kAtFdcwd, s[0]));
         }

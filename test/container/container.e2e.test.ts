@@ -66,6 +66,8 @@ describe.skipIf(!dockerAvailable)('real container metadata', () => {
     expect(shadow.length).toBeGreaterThan(0);
     const { b, p } = shadow[0]!;
     expect(p.name).toBe('cat');
+    // The file the kernel runs, named from the container's own root: busybox, not the host's cat.
+    expect(p.exepath).toBe('/bin/busybox');
     expect(p.containerId).toMatch(/^[0-9a-f]{12}$/);
     expect(p.container).not.toBeNull();
     const c = b.containers[p.container!]!;

@@ -66,6 +66,24 @@ describe.skipIf(!bpfAvailable)('capture addon on the real kernel', () => {
     expect(findEvents(c, 'execve', (f) => f.proc.name === 'env' && f.event.pid === event.pid).length).toBe(1);
   });
 
+  test('exec of a script: proc.exepath is the interpreter the kernel runs (as libs), proc.exe the script', async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const dir = mkdtempSync('/tmp/saker-script-');
+    const script = `${dir}/hello-script`;
+    writeFileSync(script, '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+    try {
+      const c = await captureDuring({ eventTypes: [eventTypeId('execve')] }, () => {
+        execFileSync(script, [], { stdio: 'ignore' });
+      });
+      const hits = findEvents(c, 'execve', (f) => f.event.args.filename === script && f.event.res === 0n);
+      expect(hits.length).toBe(1);
+      expect(hits[0]!.proc.exepath).toBe(execFileSync('readlink', ['-f', '/bin/sh']).toString().trim());
+      expect(hits[0]!.proc.name).toBe('hello-script');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('failed exec: execve with a negative res and the filename read at exit', async () => {
     const c = await captureDuring({ eventTypes: [eventTypeId('execve')] }, () => {
       spawnSync('/bin/sh', ['-c', 'exec /nonexistent/prog 2>/dev/null'], { stdio: 'ignore' });
