@@ -52,6 +52,7 @@ struct ThreadInfo {
   bool exeUpperLayer = false;        // the executable is in an overlayfs upper layer
   uint64_t exeCtime = 0, exeMtime = 0;  // the executable's inode times, epoch ns
   bool lateScan = false;             // read from /proc because an event came before its fork record
+  bool exited = false;               // a group leader that exited while other threads of its group live
   uint64_t version = 0;              // bumped on every change, so batches snapshot the right view
   std::shared_ptr<FdTable> fds;      // shared by threads of a process (CLONE_FILES)
 };

@@ -227,6 +227,30 @@ describe.skipIf(!bpfAvailable)('real actions on the real kernel', () => {
     expect(exits[0]!.event.args.reaper_tid).toBe(BigInt(reaper));
   });
 
+  test('a group leader that exits before its other threads stays the parent of its children until the group is gone', async () => {
+    // The main thread starts a child, then leaves with SYS_exit (60) while a second thread lives on
+    // for 1 s; the child's own child runs at 0.4 s, when its grandparent is an exited leader.
+    const py = [
+      'import ctypes, os, subprocess, sys, threading, time',
+      'threading.Thread(target=lambda: time.sleep(1.0)).start()',
+      "subprocess.Popen(['sh', '-c', 'sleep 0.4; head -c1 /etc/hostname > /dev/null'])",
+      'print(os.getpid(), flush=True)',
+      'ctypes.CDLL(None).syscall(60, 0)',
+    ].join('\n');
+    let leader = 0;
+    const c = await captureDuring({ eventTypes: ids('openat') }, async () => {
+      const r = spawnSync('python3', ['-c', py], { encoding: 'utf8' });
+      leader = Number(r.stdout.trim());
+      await new Promise((res) => setTimeout(res, 1500));
+    });
+    expect(leader).toBeGreaterThan(0);
+    const hits = findEvents(c, 'openat', (f) => f.proc.name === 'head' && f.event.fd?.name === '/etc/hostname');
+    expect(hits.length).toBe(1);
+    const chain = ancestors(hits[0]!.batch, hits[0]!.proc);
+    expect(chain[0]?.name).toBe('sh');
+    expect(chain[1]?.pid).toBe(leader); // the exited leader, still named while its thread lives
+  });
+
   test('sendto/recvfrom/sendmsg/recvmsg carry the data (evt.buffer, up to 80 bytes)', async () => {
     const py = [
       'import socket',
@@ -290,9 +314,10 @@ describe.skipIf(!bpfAvailable)('real actions on the real kernel', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const port = (server.address() as AddressInfo).port;
     const { spawn } = await import('node:child_process');
+    const accepted = new Promise((r) => server.once('connection', r));
     const child = spawn('bash', ['-c', `exec 3<>/dev/tcp/127.0.0.1/${port}; sleep 1.5; exec 1>&3`], { stdio: 'ignore' });
     try {
-      await new Promise((r) => setTimeout(r, 300)); // connected before the capture starts
+      await accepted; // connected before the capture starts (a fixed wait was too short under load)
       const c = await captureDuring({ eventTypes: ids('dup2', 'dup3') }, async () => {
         await new Promise((r) => child.on('exit', r));
       });
