@@ -27,6 +27,7 @@ const TAG = TEST_IMAGE.split(':')[1]!;
 /** Container names: unique per run (pid), one container per scenario. */
 const NAMES = {
   terminal: `saker-uc-${process.pid}-terminal`,
+  exec: `saker-uc-${process.pid}-exec`,
   pkg: `saker-uc-${process.pid}-pkg`,
   mount: `saker-uc-${process.pid}-mount`,
   app: `saker-uc-${process.pid}-app`,
@@ -49,6 +50,10 @@ const SAKER_INIT_PARENT = '(?:<NA>|containerd-shim)'; // Falco: containerd-shim
 //   checked against a running Falco here.
 const SAKER_EXE_FLAGS = '0';
 const initParentOk = (pname: unknown): boolean => pname === null || pname === 'containerd-shim';
+// - The same for a `docker exec` process: its parent is the `runc exec` process, whose leader often
+//   exits just before the execve while other runc threads still run. Falco: runc (containerd-shim
+//   once every runc thread is gone); Saker: runc or <NA>.
+const SAKER_EXEC_PARENT = '(?:<NA>|runc|containerd-shim)'; // Falco: runc (or containerd-shim)
 
 /** The container plugin's suggested fields, appended to every rule's output (Falco's shipped
  * `append_output: [{suggested_output: true}]`). */
@@ -153,7 +158,7 @@ describe.skipIf(!dockerAvailable || !sharedAvailable)('saker with the upstream r
   const dir = mkdtempSync(join(tmpdir(), 'saker-e2e-uc-'));
   const jsonFile = join(dir, 'alerts.json');
   const rulesFile = join(dir, 'seed_rules.yaml');
-  const ids: Record<keyof typeof NAMES, string> = { terminal: '', pkg: '', mount: '', app: '' };
+  const ids: Record<keyof typeof NAMES, string> = { terminal: '', exec: '', pkg: '', mount: '', app: '' };
   let text: Daemon;
   let json: Daemon;
   let textExit: number | null = null;
@@ -186,6 +191,8 @@ describe.skipIf(!dockerAvailable || !sharedAvailable)('saker with the upstream r
     // 2. A package manager's name: busybox through a symlink /tmp/apk (a symlink, not a copy: a
     //    copy is in the overlay's upper layer and `Drop and execute new binary in container`, an
     //    earlier rule, would take the event; rule_matching is `first`).
+    // 1b. The same through `docker exec -t` into a running container (kubectl exec's case).
+    ids.exec = dockerCreate(NAMES.exec, [TEST_IMAGE, 'sleep', '30']);
     ids.pkg = dockerCreate(NAMES.pkg, [TEST_IMAGE, 'sh', '-c', 'ln -s /bin/busybox /tmp/apk; /tmp/apk --version; exit 0']);
     // 3. A sensitive host directory mounted into the container; the rule fires on the init's execve.
     ids.mount = dockerCreate(NAMES.mount, ['-v', '/etc:/host/etc:ro', TEST_IMAGE, 'sleep', '0']);
@@ -195,7 +202,17 @@ describe.skipIf(!dockerAvailable || !sharedAvailable)('saker with the upstream r
     //    process name (the kernel's comm, which Falco's proc.name is) is then `exe`.
     ids.app = dockerCreate(NAMES.app, [TEST_IMAGE, 'sh', '-c', APP_SCRIPT]);
     await new Promise((r) => setTimeout(r, 2500));
-    for (const name of Object.values(NAMES)) dockerStart(name);
+    for (const name of Object.values(NAMES)) {
+      if (name !== NAMES.exec) {
+        dockerStart(name);
+        continue;
+      }
+      const started = spawnSync('docker', ['start', name], { encoding: 'utf8', timeout: 30_000 });
+      expect(started.status, `docker start ${name}: ${started.stderr}`).toBe(0);
+      const exec = spawnSync('docker', ['exec', '-t', name, 'sh', '-c', 'exit 0'], { encoding: 'utf8', timeout: 30_000 });
+      expect(exec.status, `docker exec ${name}: ${exec.stderr}`).toBe(0);
+      spawnSync('docker', ['kill', name], { encoding: 'utf8', timeout: 30_000 });
+    }
 
     // The last action's alert in both outputs; earlier events have been evaluated by then.
     const last = (s: string): boolean => s.includes('File opened for writing outside /data (file=/tmp/outside ');
@@ -279,6 +296,17 @@ describe.skipIf(!dockerAvailable || !sharedAvailable)('saker with the upstream r
       'k8s.pod.name': null,
       'k8s.ns.name': null,
     });
+  });
+
+  it('Terminal shell in container: a shell of `docker exec -t` (not the init: vpid > 1)', () => {
+    const a = expectAlert(
+      'exec',
+      'Terminal shell in container',
+      'Notice',
+      `A shell was spawned in a container with an attached terminal \\| evt_type=execve ${who('sh', EXEPATH_BUSYBOX, SAKER_EXEC_PARENT, 'sh -c exit 0', 34816)} exe_flags=${SAKER_EXE_FLAGS}`,
+    );
+    expect([null, 'runc', 'containerd-shim']).toContain(a.output_fields['proc.pname']);
+    expect(a.output_fields).toMatchObject({ 'proc.name': 'sh', 'proc.tty': 34816, 'container.id': ids.exec, 'container.name': NAMES.exec });
   });
 
   it('Launch Package Management Process in Container (incubating): busybox run as apk', () => {
