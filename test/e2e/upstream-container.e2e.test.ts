@@ -183,16 +183,16 @@ describe.skipIf(!dockerAvailable || !sharedAvailable)('saker with the upstream r
     // With `docker run`, Docker's `create` event comes a few hundred ms before the init's execve;
     // on this loaded machine Saker's event loop sometimes answers later than that, and the
     // inspect it then sends waits for the container lock that `start` holds until the init runs,
-    // so the container.* fields of the init's execve would read <NA> (the report of issue 5 has
-    // the measurements). Orchestrators create, then start, as here.
+    // so the container.* fields of the init's execve would read <NA> (host/container/README.md,
+    // "Lookup timing"). Orchestrators create, then start, as here.
     // 1. A shell with a terminal as the container's entrypoint (`-t` gives it the container's
     //    console, /dev/pts/0, without a terminal on our side).
     ids.terminal = dockerCreate(NAMES.terminal, ['-t', TEST_IMAGE, 'sh', '-c', 'exit 0']);
+    // 1b. The same through `docker exec -t` into a running container (kubectl exec's case).
+    ids.exec = dockerCreate(NAMES.exec, [TEST_IMAGE, 'sleep', '30']);
     // 2. A package manager's name: busybox through a symlink /tmp/apk (a symlink, not a copy: a
     //    copy is in the overlay's upper layer and `Drop and execute new binary in container`, an
     //    earlier rule, would take the event; rule_matching is `first`).
-    // 1b. The same through `docker exec -t` into a running container (kubectl exec's case).
-    ids.exec = dockerCreate(NAMES.exec, [TEST_IMAGE, 'sleep', '30']);
     ids.pkg = dockerCreate(NAMES.pkg, [TEST_IMAGE, 'sh', '-c', 'ln -s /bin/busybox /tmp/apk; /tmp/apk --version; exit 0']);
     // 3. A sensitive host directory mounted into the container; the rule fires on the init's execve.
     ids.mount = dockerCreate(NAMES.mount, ['-v', '/etc:/host/etc:ro', TEST_IMAGE, 'sleep', '0']);
