@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench -- [group ...]`: runs benchmark groups and prints JSON lines
-// {"metric","value","unit"}. Groups: engine, capture and outputs (bench/*-main.ts, documented in
-// bench/README.md); daemon has no benchmark yet and prints nothing. No group = all of them. The TypeScript runs directly under
+// {"metric","value","unit"}. Groups: engine, capture, daemon and outputs (bench/*-main.ts,
+// documented in bench/README.md). No group = all of them. The TypeScript runs directly under
 // node 24 (type transforms on, `.js` imports resolved to `.ts` by bench/ts-hooks.mjs).
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -11,7 +11,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const GROUPS = {
   engine: 'bench/engine-main.ts',
   capture: 'bench/capture-main.ts',
-  daemon: null,
+  daemon: 'bench/daemon-main.ts',
   outputs: 'bench/outputs-main.ts',
 };
 
@@ -29,7 +29,6 @@ if (major < 24) {
 
 for (const group of asked.length > 0 ? asked : Object.keys(GROUPS)) {
   const entry = GROUPS[group];
-  if (entry === null) continue; // nothing to measure yet
   const r = spawnSync(process.execPath, ['--experimental-transform-types', '--no-warnings', '--import', './bench/ts-hooks.mjs', entry], {
     cwd: root,
     stdio: 'inherit',
