@@ -319,8 +319,9 @@ const LINKAT_NAMES: string[] = ['AT_SYMLINK_FOLLOW', 'AT_EMPTY_PATH'];
 const LINKAT_VALUES: u64[] = [0x400, 0x1000];
 const RENAMEAT2_NAMES: string[] = ['RENAME_NOREPLACE', 'RENAME_EXCHANGE', 'RENAME_WHITEOUT'];
 const RENAMEAT2_VALUES: u64[] = [1, 2, 4];
-const EXECVE_NAMES: string[] = ['EXE_WRITABLE', 'EXE_UPPER_LAYER', 'EXE_FROM_MEMFD'];
-const EXECVE_VALUES: u64[] = [1, 2, 8];
+// libs' execve_flags (PPM_EXE_*), in its table order.
+const EXECVE_NAMES: string[] = ['EXE_WRITABLE', 'EXE_UPPER_LAYER', 'EXE_FROM_MEMFD', 'EXE_LOWER_LAYER'];
+const EXECVE_VALUES: u64[] = [1, 2, 4, 8];
 const MEMFD_NAMES: string[] = ['MFD_CLOEXEC', 'MFD_ALLOW_SEALING', 'MFD_HUGETLB'];
 const MEMFD_VALUES: u64[] = [1, 2, 4];
 // libs names mount flags without the MS_ prefix (values equal Linux's MS_*).

@@ -144,7 +144,7 @@ uint32_t BatchWriter::processIndex(const ThreadInfo* t, int depth) {
   put32(r + 24, t->uid);
   put32(r + 28, t->gid);
   put32(r + 32, t->tty);
-  uint32_t flags = (t->exeFromMemfd ? 1u : 0u) | (t->exeUpperLayer ? (1u << 1) : 0u) | (t->hasExeTimes ? (1u << 3) : 0u) | (t->hasCaps ? (1u << 4) : 0u);
+  uint32_t flags = (t->exeFromMemfd ? 1u : 0u) | (t->exeUpperLayer ? (1u << 1) : 0u) | (t->exeWritable ? (1u << 2) : 0u) | (t->hasExeTimes ? (1u << 3) : 0u) | (t->hasCaps ? (1u << 4) : 0u);
   put32(r + 36, flags);
   put32(r + 40, parent == index ? kNoneIndex : parent);
   put32(r + 44, leader);

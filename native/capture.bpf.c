@@ -674,8 +674,13 @@ static __always_inline int emit_exec(__u16 type, struct pt_regs *regs, long ret,
     struct saker_task *t = (struct saker_task *)(c.buf + OFF_TASK);
     struct inode *exe_inode = task->mm->exe_file->f_inode;
     inode_times(exe_inode, &t->exe_ctime, &t->exe_mtime);
-    if (inode_in_upper_layer(exe_inode))
+    int layer = inode_overlay_layer(exe_inode);
+    if (layer == 1)
       t->exe_flags |= SAKER_EXE_UPPER_LAYER;
+    else if (layer == 2)
+      t->exe_flags |= SAKER_EXE_LOWER_LAYER;
+    if (exe_writable(task, exe_inode))
+      t->exe_flags |= SAKER_EXE_WRITABLE;
   }
   return submit(&c);
 }
@@ -717,13 +722,51 @@ int BPF_PROG(t_fork, struct task_struct *parent, struct task_struct *child)
   return submit(&c);
 }
 
+#define SAKER_PF_EXITING 0x00000004
+
+struct alive_walk {
+  struct list_head *head, *pos;
+  struct task_struct *self;
+  bool found;
+};
+
+/* bpf_loop step over the thread group's list: stops at a thread that is not exiting. */
+static long alive_step(__u64 i, void *arg)
+{
+  struct alive_walk *w = arg;
+  struct list_head *pos = w->pos;
+  struct list_head *next = BPF_CORE_READ(pos, next);
+  if (!next || next == w->head)
+    return 1;
+  struct task_struct *t = container_of(next, struct task_struct, thread_node);
+  if (t != w->self && !(BPF_CORE_READ(t, flags) & SAKER_PF_EXITING)) {
+    w->found = true;
+    return 1;
+  }
+  w->pos = next;
+  return 0;
+}
+
+/* Whether a thread of p's group other than p is still alive (not exiting), as the kernel's
+ * find_alive_thread() asks. A zombie leader or threads exiting at the same time do not count. */
+static __always_inline bool group_has_live_thread(struct task_struct *p)
+{
+  struct signal_struct *sig = p->signal;
+  if (!sig || sig->nr_threads <= 1)
+    return false;
+  if (!bpf_core_field_exists(sig->thread_head))
+    return true; /* older kernels: count threads, as before */
+  struct alive_walk w = {.head = &sig->thread_head, .pos = &sig->thread_head, .self = p, .found = false};
+  bpf_loop(256, alive_step, &w, 0);
+  return w.found;
+}
+
 /* Who will adopt an exiting process's children, as the kernel's find_new_reaper() picks: a live
  * thread of the same group, else the nearest ancestor marked child-subreaper, else the pid
  * namespace's init. */
 static __always_inline __u32 find_reaper(struct task_struct *p)
 {
-  struct signal_struct *sig = p->signal;
-  if (sig && sig->nr_threads > 1)
+  if (group_has_live_thread(p))
     return p->tgid; /* the group lives on; libs names the group */
   struct task_struct *a = p->real_parent;
   for (int i = 0; i < 16 && a; i++) {

@@ -78,6 +78,8 @@ struct saker_task {
 };
 
 #define SAKER_EXE_UPPER_LAYER 1 /* the executable is in an overlayfs upper layer */
+#define SAKER_EXE_WRITABLE 2    /* the user that exec-ed it could write the executable (libs' rule) */
+#define SAKER_EXE_LOWER_LAYER 4 /* the executable is in an overlayfs lower layer */
 
 /* Per-CPU counters. */
 struct saker_counters {

@@ -124,7 +124,7 @@ void putThread(Out& o, const ThreadInfo& t, uint32_t table) {
   for (int32_t v : {t.tid, t.pid, t.ptid, t.vtid, t.vpid, t.sid, t.vpgid}) o.i32(v);
   for (uint32_t v : {t.uid, t.gid, t.tty}) o.u32(v);
   o.u64(uint64_t(t.loginuid));
-  o.u8(uint8_t((t.hasCaps ? 1 : 0) | (t.exeFromMemfd ? 2 : 0) | (t.lateScan ? 4 : 0) | (t.hasEnv ? 8 : 0) | (t.hasExeTimes ? 16 : 0) | (t.exeUpperLayer ? 32 : 0)));
+  o.u8(uint8_t((t.hasCaps ? 1 : 0) | (t.exeFromMemfd ? 2 : 0) | (t.lateScan ? 4 : 0) | (t.hasEnv ? 8 : 0) | (t.hasExeTimes ? 16 : 0) | (t.exeUpperLayer ? 32 : 0) | (t.exeLowerLayer ? 64 : 0) | (t.exeWritable ? 128 : 0)));
   for (uint64_t v : {t.capEffective, t.capPermitted, t.capInheritable, t.startTs, t.exeCtime, t.exeMtime}) o.u64(v);
   for (const std::string* s : {&t.comm, &t.exe, &t.exepath, &t.cwd, &t.containerId, &t.env}) o.str(*s);
   o.u32(uint32_t(t.args.size()));
@@ -145,6 +145,8 @@ ThreadInfo getThread(In& in, uint32_t& table) {
   t.hasEnv = bits & 8;
   t.hasExeTimes = bits & 16;
   t.exeUpperLayer = bits & 32;
+  t.exeLowerLayer = bits & 64;
+  t.exeWritable = bits & 128;
   t.capEffective = in.u64(); t.capPermitted = in.u64(); t.capInheritable = in.u64(); t.startTs = in.u64();
   t.exeCtime = in.u64(); t.exeMtime = in.u64();
   t.comm = in.str(); t.exe = in.str(); t.exepath = in.str(); t.cwd = in.str(); t.containerId = in.str();

@@ -493,6 +493,8 @@ void Consumer::decode(const saker_rec* r, size_t size) {
         t->containerId = containerIdFromCgroup(s[2]);
         applyTask(*t);
         t->exeUpperLayer = task && (task->exe_flags & SAKER_EXE_UPPER_LAYER);
+        t->exeLowerLayer = task && (task->exe_flags & SAKER_EXE_LOWER_LAYER);
+        t->exeWritable = task && (task->exe_flags & SAKER_EXE_WRITABLE);
         t->hasExeTimes = task && task->exe_ctime != 0;
         t->exeCtime = task ? task->exe_ctime : 0;
         t->exeMtime = task ? task->exe_mtime : 0;
@@ -568,13 +570,13 @@ void Consumer::decode(const saker_rec* r, size_t size) {
 
   switch (type) {
     case SAKER_EVT_EXECVE:
-      e.setRes(res);
-      e.setNum(0, 0);
-      e.setStr(0, s[0]);
-      break;
     case SAKER_EVT_EXECVEAT:
       e.setRes(res);
-      e.setNum(0, 0);
+      // libs' execve flags: PPM_EXE_WRITABLE 1, _UPPER_LAYER 2, _FROM_MEMFD 4, _LOWER_LAYER 8.
+      e.setNum(0, res == 0 && t ? uint64_t((t->exeWritable ? 1 : 0) | (t->exeUpperLayer ? 2 : 0) |
+                                           (t->exeFromMemfd ? 4 : 0) | (t->exeLowerLayer ? 8 : 0))
+                                : 0);
+      if (type == SAKER_EVT_EXECVE) e.setStr(0, s[0]);
       break;
     case SAKER_EVT_OPEN:
     case SAKER_EVT_OPENAT:

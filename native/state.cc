@@ -269,6 +269,12 @@ bool scanTask(int32_t pid, int32_t tid, uint64_t bootEpoch, ThreadInfo& t) {
     t.hasExeTimes = true;
     t.exeCtime = uint64_t(exeSt.st_ctim.tv_sec) * 1000000000 + exeSt.st_ctim.tv_nsec;
     t.exeMtime = uint64_t(exeSt.st_mtim.tv_sec) * 1000000000 + exeSt.st_mtim.tv_nsec;
+    // The exec-time rule of capture.bpf.c (exe_writable), from what /proc shows: owner, mode bits
+    // for the process's class, or CAP_DAC_OVERRIDE / CAP_FOWNER (the read-only and immutable
+    // checks are not repeated here).
+    uint32_t fsuid = uint32_t(nthNumber(status, "Uid:", 4)), fsgid = uint32_t(nthNumber(status, "Gid:", 4));
+    uint32_t mode = fsgid == exeSt.st_gid ? exeSt.st_mode >> 3 : exeSt.st_mode;
+    t.exeWritable = fsuid == exeSt.st_uid || (mode & 02) || (t.capEffective & ((1ull << 1) | (1ull << 3)));
   }
   t.exeFromMemfd = t.exepath.rfind("/memfd:", 0) == 0;
   t.cwd = readLink(base + "/cwd");

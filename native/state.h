@@ -50,6 +50,8 @@ struct ThreadInfo {
   bool exeFromMemfd = false;
   bool hasExeTimes = false;
   bool exeUpperLayer = false;        // the executable is in an overlayfs upper layer
+  bool exeLowerLayer = false;        // ... or in a lower one
+  bool exeWritable = false;          // the user that exec-ed it could write it (libs' rule)
   uint64_t exeCtime = 0, exeMtime = 0;  // the executable's inode times, epoch ns
   bool lateScan = false;             // read from /proc because an event came before its fork record
   bool exited = false;               // a group leader that exited while other threads of its group live

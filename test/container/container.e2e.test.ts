@@ -68,6 +68,10 @@ describe.skipIf(!dockerAvailable)('real container metadata', () => {
     expect(p.name).toBe('cat');
     // The file the kernel runs, named from the container's own root: busybox, not the host's cat.
     expect(p.exepath).toBe('/bin/busybox');
+    // Its exec (busybox's shell runs applets through /proc/self/exe, so the exec is named `exe`):
+    // the image's file (overlayfs lower layer), writable for root (EXE_WRITABLE|EXE_LOWER_LAYER).
+    const exec = batches.flatMap((bb) => bb.events.filter((e) => e.type === 'execve' && e.proc !== null && bb.processes[e.proc]!.pid === p.pid));
+    expect(exec.map((e) => e.args.flags)).toContain(9n);
     expect(p.containerId).toMatch(/^[0-9a-f]{12}$/);
     expect(p.container).not.toBeNull();
     const c = b.containers[p.container!]!;

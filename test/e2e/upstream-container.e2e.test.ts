@@ -36,24 +36,18 @@ const NAMES = {
 // proc.exepath is the kernel's path of the executable inside the container's root (libs' trusted
 // exepath): every busybox applet, and the /tmp/apk symlink to it, is /bin/busybox, as in Falco.
 const EXEPATH_BUSYBOX = '/bin/busybox';
-// Difference from Falco 0.44 that the capture still has:
-// - proc.pname of a container's init: `runc create` has exited before the init's execve, and the
-//   kernel has given the init to containerd-shim, a child subreaper; Falco prints
-//   parent=containerd-shim. Saker drops an exited thread-group leader while other threads of the
-//   group live, without moving its children to a live thread (libs does, with the reaper tid the
-//   driver sends), so depending on the order in which runc's threads exit the parent is lost
-//   (<NA>) or found (containerd-shim).
-const SAKER_INIT_PARENT = '(?:<NA>|containerd-shim)'; // Falco: containerd-shim
-// - evt.arg.flags of execve: Saker's is 0 for every container program, also for an executable in
-//   the overlay's upper layer (where proc.is_exe_upper_layer is true); libs fills it from the same
-//   kernel facts (EXE_UPPER_LAYER, and in recent drivers EXE_LOWER_LAYER / EXE_WRITABLE). Not
-//   checked against a running Falco here.
-const SAKER_EXE_FLAGS = '0';
-const initParentOk = (pname: unknown): boolean => pname === null || pname === 'containerd-shim';
-// - The same for a `docker exec` process: its parent is the `runc exec` process, whose leader often
-//   exits just before the execve while other runc threads still run. Falco: runc (containerd-shim
-//   once every runc thread is gone); Saker: runc or <NA>.
-const SAKER_EXEC_PARENT = '(?:<NA>|runc|containerd-shim)'; // Falco: runc (or containerd-shim)
+// proc.pname of a container's init: `runc create` has exited before the init's execve, and the
+// kernel has given the init to containerd-shim, a child subreaper: parent=containerd-shim, as in
+// Falco. (The capture keeps an exited thread-group leader while its other threads live, as libs
+// does, so the init's parent chain survives runc's threads exiting in any order.)
+const SAKER_INIT_PARENT = 'containerd-shim';
+// evt.arg.flags of execve: libs' execve flags; root running the image's busybox, which lies in
+// the overlay's lower layer and which root may write.
+const EXE_FLAGS = 'EXE_WRITABLE|EXE_LOWER_LAYER';
+const initParentOk = (pname: unknown): boolean => pname === 'containerd-shim';
+// A `docker exec` process: its parent is the `runc exec` process (containerd-shim once every runc
+// thread is gone), as in Falco.
+const SAKER_EXEC_PARENT = '(?:runc|containerd-shim)';
 
 /** The container plugin's suggested fields, appended to every rule's output (Falco's shipped
  * `append_output: [{suggested_output: true}]`). */
@@ -273,7 +267,7 @@ describe.skipIf(!dockerAvailable || !sharedAvailable)('saker with the upstream r
       'terminal',
       'Terminal shell in container',
       'Notice',
-      `A shell was spawned in a container with an attached terminal \\| evt_type=execve ${who('sh', EXEPATH_BUSYBOX, SAKER_INIT_PARENT, 'sh -c exit 0', 34816)} exe_flags=${SAKER_EXE_FLAGS}`,
+      `A shell was spawned in a container with an attached terminal \\| evt_type=execve ${who('sh', EXEPATH_BUSYBOX, SAKER_INIT_PARENT, 'sh -c exit 0', 34816)} exe_flags=${esc(EXE_FLAGS)}`,
     );
     expect(a.tags).toEqual(['T1059', 'container', 'maturity_stable', 'mitre_execution', 'shell']);
     expect(initParentOk(a.output_fields['proc.pname']), String(a.output_fields['proc.pname'])).toBe(true);
@@ -288,7 +282,7 @@ describe.skipIf(!dockerAvailable || !sharedAvailable)('saker with the upstream r
       'proc.pname': 'checked above',
       'proc.cmdline': 'sh -c exit 0',
       'proc.tty': 34816,
-      'evt.arg.flags': SAKER_EXE_FLAGS,
+      'evt.arg.flags': EXE_FLAGS,
       'container.id': ids.terminal,
       'container.name': NAMES.terminal,
       'container.image.repository': REPO,
@@ -303,7 +297,7 @@ describe.skipIf(!dockerAvailable || !sharedAvailable)('saker with the upstream r
       'exec',
       'Terminal shell in container',
       'Notice',
-      `A shell was spawned in a container with an attached terminal \\| evt_type=execve ${who('sh', EXEPATH_BUSYBOX, SAKER_EXEC_PARENT, 'sh -c exit 0', 34816)} exe_flags=${SAKER_EXE_FLAGS}`,
+      `A shell was spawned in a container with an attached terminal \\| evt_type=execve ${who('sh', EXEPATH_BUSYBOX, SAKER_EXEC_PARENT, 'sh -c exit 0', 34816)} exe_flags=${esc(EXE_FLAGS)}`,
     );
     expect([null, 'runc', 'containerd-shim']).toContain(a.output_fields['proc.pname']);
     expect(a.output_fields).toMatchObject({ 'proc.name': 'sh', 'proc.tty': 34816, 'container.id': ids.exec, 'container.name': NAMES.exec });
@@ -314,7 +308,7 @@ describe.skipIf(!dockerAvailable || !sharedAvailable)('saker with the upstream r
       'pkg',
       'Launch Package Management Process in Container',
       'Error',
-      `Package management process launched in container \\| evt_type=execve ${who('apk', EXEPATH_BUSYBOX, 'sh', 'apk --version', 0)} exe_flags=${SAKER_EXE_FLAGS}`,
+      `Package management process launched in container \\| evt_type=execve ${who('apk', EXEPATH_BUSYBOX, 'sh', 'apk --version', 0)} exe_flags=${esc(EXE_FLAGS)}`,
     );
     expect(a.tags).toEqual(['T1505', 'container', 'maturity_incubating', 'mitre_persistence', 'process', 'software_mgmt']);
     expect(a.output_fields).toMatchObject({ 'proc.name': 'apk', 'proc.pname': 'sh', 'proc.cmdline': 'apk --version', 'proc.tty': 0, 'container.id': ids.pkg });

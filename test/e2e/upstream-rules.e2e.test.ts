@@ -229,7 +229,7 @@ describe.skipIf(!bpfAvailable || missing !== undefined)('saker with the upstream
     expectAlert(
       'Execution from /dev/shm',
       'Warning',
-      `File execution detected from /dev/shm \\| evt_res=SUCCESS file=<NA> proc_cwd=${esc(dir)}/ proc_pcmdline=e2e-actions ${esc(join(dir, 'e2e-actions'))} user_loginname=<NA> group_gid=0 group_name=root evt_type=execve ${who('saker-e2e-true', '/dev/shm/saker-e2e-true', 'saker-e2e-true')} exe_flags=0`,
+      `File execution detected from /dev/shm \\| evt_res=SUCCESS file=<NA> proc_cwd=${esc(dir)}/ proc_pcmdline=e2e-actions ${esc(join(dir, 'e2e-actions'))} user_loginname=<NA> group_gid=0 group_name=root evt_type=execve ${who('saker-e2e-true', '/dev/shm/saker-e2e-true', 'saker-e2e-true')} exe_flags=EXE_WRITABLE`,
     );
   });
 
@@ -237,7 +237,7 @@ describe.skipIf(!bpfAvailable || missing !== undefined)('saker with the upstream
     expectAlert(
       'Fileless execution via memfd_create',
       'Critical',
-      `Fileless execution via memfd_create \\| container_start_ts=<NA> proc_cwd=${esc(dir)}/ evt_res=SUCCESS proc_sname=\\S+ gparent=e2e-gp evt_type=execve user=root user_uid=0 user_loginuid=-1 process=(\\d+) proc_exepath=/memfd:saker-e2e \\(deleted\\) parent=e2e-actions command=\\1 terminal=0 exe_flags=0`,
+      `Fileless execution via memfd_create \\| container_start_ts=<NA> proc_cwd=${esc(dir)}/ evt_res=SUCCESS proc_sname=\\S+ gparent=e2e-gp evt_type=execve user=root user_uid=0 user_loginuid=-1 process=(\\d+) proc_exepath=/memfd:saker-e2e \\(deleted\\) parent=e2e-actions command=\\1 terminal=0 exe_flags=EXE_WRITABLE\\|EXE_FROM_MEMFD`,
     );
   });
 
@@ -254,7 +254,7 @@ describe.skipIf(!bpfAvailable || missing !== undefined)('saker with the upstream
     expectAlert(
       'Search Private Keys or Passwords',
       'Warning',
-      `Grep private keys or passwords activities found \\| evt_type=execve ${who('find', '/usr/bin/find', `find ${dir} -name id_rsa`)} exe_flags=0`,
+      `Grep private keys or passwords activities found \\| evt_type=execve ${who('find', '/usr/bin/find', `find ${dir} -name id_rsa`)} exe_flags=EXE_WRITABLE`,
     );
   });
 
@@ -262,7 +262,7 @@ describe.skipIf(!bpfAvailable || missing !== undefined)('saker with the upstream
     expectAlert(
       'Remove Bulk Data from Disk',
       'Warning',
-      `Bulk data has been removed from disk \\| file=<NA> evt_type=execve ${who('shred', '/usr/bin/shred', `shred ${dir}/secret`)} exe_flags=0`,
+      `Bulk data has been removed from disk \\| file=<NA> evt_type=execve ${who('shred', '/usr/bin/shred', `shred ${dir}/secret`)} exe_flags=EXE_WRITABLE`,
     );
     expectAlert(
       'Clear Log Activities',

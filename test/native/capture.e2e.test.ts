@@ -52,6 +52,10 @@ describe.skipIf(!bpfAvailable)('capture addon on the real kernel', () => {
     const { event, proc, batch } = hits[0]!;
     expect(event.res).toBe(0n);
     expect(event.args.filename).toBe('/bin/echo');
+    // libs' execve flags: root owns /bin/echo, so it is writable for this exec (PPM_EXE_WRITABLE);
+    // the host's root is not overlayfs (no layer flag).
+    expect(event.args.flags).toBe(1n);
+    expect(proc.exeWritable).toBe(true);
     expect(proc.exe).toBe('/bin/echo');
     expect(proc.exepath).toBe(execFileSync('readlink', ['-f', '/bin/echo']).toString().trim());
     expect(proc.argv).toEqual(['hello', 'big world']);
