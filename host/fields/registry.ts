@@ -69,10 +69,13 @@ export class FieldRegistry {
     return found;
   }
 
-  /** Like resolve(), but undefined instead of an error. */
+  /** Like resolve(), but undefined instead of an error. (The loader asks this of every literal, to
+   * warn about values that look like fields: most are not, so the miss must not cost an Error.) */
   lookup(text: string): ResolvedField | undefined {
+    if (!text.includes('.')) return undefined; // every field name is class.field
     try {
-      return this.resolve(text);
+      const found = this.match(text);
+      return found !== undefined && found.text.length === text.length ? found : undefined;
     } catch (e) {
       if (e instanceof FieldLookupError) return undefined;
       throw e;
