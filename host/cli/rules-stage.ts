@@ -4,7 +4,7 @@
 // requirements, then apply the `rules:` selectors and the minimum priority.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { readYamlDocumentsKept } from '../rules/yaml-doc.js';
 import type { PriorityName as ConfigPriority, SakerConfig } from '../config/keys.js';
 import { applyRuleSelection, matchesWildcard } from '../config/rule-selection.js';
 import {
@@ -83,12 +83,13 @@ export function readRulesFiles(files: readonly string[]): RulesSource[] {
  */
 export function rulesFileValidation(content: string): string {
   const mismatch = "Value type not permitted by 'type' constraint.";
-  for (const doc of parseAllDocuments(content)) {
-    if (doc.errors.length > 0) return 'failed';
-    const js: unknown = doc.toJS();
-    if (js === null || js === undefined) continue;
-    if (!Array.isArray(js)) return `failed for <root>: ${mismatch}`;
-    const bad = js.findIndex((item) => item === null || typeof item !== 'object' || Array.isArray(item));
+  // The loader's own parse (kept for its read that follows): a file is a sequence of maps.
+  const parsed = readYamlDocumentsKept(content);
+  if (!parsed.ok) return 'failed';
+  for (const doc of parsed.documents) {
+    if (doc === undefined || doc.kind === 'null') continue;
+    if (doc.kind !== 'seq') return `failed for <root>: ${mismatch}`;
+    const bad = doc.items.findIndex((item) => item.kind !== 'map');
     if (bad !== -1) return `failed for <root>[${bad}]: ${mismatch}`;
   }
   return 'ok';

@@ -60,7 +60,25 @@ function yamlCppWording(code: string, message: string): string {
   }
 }
 
+// The last parse, kept for one more read of the same text: the CLI validates a rules file's shape and
+// then loads it, and the YAML parse is the larger part of both. Used once, then dropped, so a later
+// reload of an unchanged file never sees nodes a previous load worked on.
+let kept: { text: string; result: YamlReadResult } | undefined;
+
+/** Parses `text` and keeps the result for the next readYamlDocuments() of the same text. */
+export function readYamlDocumentsKept(text: string): YamlReadResult {
+  const result = readYamlDocuments(text);
+  kept = { text, result };
+  return result;
+}
+
 export function readYamlDocuments(text: string): YamlReadResult {
+  if (kept !== undefined && kept.text === text) {
+    const { result } = kept;
+    kept = undefined;
+    return result;
+  }
+  kept = undefined;
   const marks = new MarkTable(text);
   let docs: Document.Parsed[];
   try {
