@@ -3,7 +3,9 @@
 // messages (a backlog after an outage goes out at a few ms per message instead of a handshake
 // each) and kept in order; a connection the server dropped is replaced on the next message.
 import { readFileSync } from 'node:fs';
-import { createTransport } from 'nodemailer';
+// nodemailer is loaded when the channel starts (a type import only here): it costs ~40 ms of
+// every daemon start, and most hosts never enable email_output.
+import type { createTransport } from 'nodemailer';
 import type { Alert } from '../alert.js';
 import { DeliveryError, type Channel } from '../channel.js';
 import { EMAIL_KEY, type EmailConfig } from './config.js';
@@ -55,7 +57,8 @@ export class EmailChannel implements Channel {
         throw new DeliveryError(`${EMAIL_KEY}.ca_cert: cannot read '${c.caCert}': ${(err as Error).message}`, { permanent: true, cause: err });
       }
     }
-    this.transporter = createTransport({
+    const { createTransport: create } = await import('nodemailer');
+    this.transporter = create({
       pool: true,
       maxConnections: 1,
       host: c.host,
