@@ -14,12 +14,11 @@
 // start and a second `redis-server` run by `docker exec`.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dockerAvailable, TEST_IMAGE } from '../container/support.js';
+import { BIN, ROOT, until, type JsonAlert } from './support.js';
 
-const ROOT = resolve(__dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'saker.js');
 // At most 15 characters (the kernel's comm length): host-side alerts are picked by proc.pname.
 const PARENT = `e2e-ctr-${process.pid}`;
 const PM_CONTAINER = `saker-pm-e2e-${process.pid}`;
@@ -31,23 +30,6 @@ const gcc = spawnSync('sh', ['-c', 'command -v gcc'], { encoding: 'utf8' }).stat
 if (dockerAvailable && !gcc) {
   if (process.env.CI === 'true') throw new Error('CI=true but the container default-rules e2e suite cannot run: gcc is missing');
   process.stderr.write('[skip] e2e container default rules: gcc is missing (it builds the static redis-server)\n');
-}
-
-interface JsonAlert {
-  rule: string;
-  priority: string;
-  source: string;
-  output: string;
-  output_fields: Record<string, unknown>;
-}
-
-async function until(check: () => boolean, ms: number): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) return false;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return true;
 }
 
 // A stand-in for redis-server: waits for a signal as PID 1; with an argument it prints a version

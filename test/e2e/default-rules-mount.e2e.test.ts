@@ -9,31 +9,14 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dockerAvailable, TEST_IMAGE } from '../container/support.js';
+import { BIN, ROOT, until, type JsonAlert } from './support.js';
 
-const ROOT = resolve(__dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'saker.js');
 const PARENT = `e2e-mnt-${process.pid}`; // at most 15 characters: the kernel's comm length
 const CAPS = `saker-mnt-caps-${process.pid}`;
 const PLAIN = `saker-mnt-plain-${process.pid}`;
-
-interface JsonAlert {
-  rule: string;
-  priority: string;
-  output: string;
-  output_fields: Record<string, unknown>;
-}
-
-async function until(check: () => boolean, ms: number): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) return false;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return true;
-}
 
 describe.skipIf(!dockerAvailable)('Saker Mount in Privileged Container on the real kernel', () => {
   const dir = mkdtempSync(join(tmpdir(), 'saker-mnt-e2e-'));

@@ -15,13 +15,12 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { networkInterfaces } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dockerAvailable, TEST_IMAGE } from '../container/support.js';
 import { bpfAvailable } from '../native/support.js';
+import { BIN, ROOT, until, type JsonAlert } from './support.js';
 
-const ROOT = resolve(__dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'saker.js');
 // Unique per run (and at most 15 characters, the kernel's comm length): the daemon sees the whole
 // host, so a concurrent run of this or another e2e suite must not add alerts to this run's parent.
 const PARENT = `e2e-act-${process.pid}`;
@@ -52,24 +51,6 @@ const missing =
 if (bpfAvailable && missing !== undefined) {
   if (process.env.CI === 'true') throw new Error(`CI=true but the default-rules e2e suite cannot run: ${missing}`);
   process.stderr.write(`[skip] e2e default rules: ${missing}\n`);
-}
-
-interface JsonAlert {
-  rule: string;
-  priority: string;
-  source: string;
-  output: string;
-  output_fields: Record<string, unknown>;
-  tags: string[];
-}
-
-async function until(check: () => boolean, ms: number): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) return false;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return true;
 }
 
 function listen(host: string, port: number): Promise<Server | undefined> {

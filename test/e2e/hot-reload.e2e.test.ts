@@ -13,13 +13,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bpfAvailable } from '../native/support.js';
 import { sharedAvailable, sharedPath, UPSTREAM_RULES_FILES } from '../support/shared.js';
 
-const ROOT = resolve(__dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'saker.js');
 const HOT_RESTART_FAILURE = 'Falco internal: hot restart failure';
 
 const pythonOk = spawnSync('python3', ['-c', 'pass']).status === 0;
@@ -47,6 +45,7 @@ while not stop:
     time.sleep(max(0.0, due - time.monotonic()))
 print(i, flush=True)
 `;
+import { BIN, ROOT } from './support.js';
 
 interface JsonAlert {
   time: string;

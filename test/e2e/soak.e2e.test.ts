@@ -28,13 +28,12 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dockerAvailable, TEST_IMAGE } from '../container/support.js';
 import { bpfAvailable } from '../native/support.js';
+import { BIN, ROOT, until, type JsonAlert } from './support.js';
 
-const ROOT = resolve(__dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'saker.js');
 const WORKLOAD_SECONDS = 55;
 // Program names unique to the run, at most 15 characters (the kernel's comm length).
 const WORKLOAD = `soak-${process.pid}`;
@@ -62,12 +61,6 @@ if (bpfAvailable && tools.length > 0) {
   process.stderr.write(`[skip] e2e soak: missing tools: ${tools.join(', ')} (scripts/setup.sh installs them)\n`);
 }
 
-interface JsonAlert {
-  rule: string;
-  output: string;
-  output_fields: Record<string, unknown>;
-}
-
 /**
  * Alerts the default rules may raise for this workload, each with the reason it is expected. Empty:
  * the workload raises none. (An entry names a rule and a test on the alert; the rule's comment in
@@ -78,15 +71,6 @@ const EXPLAINED: { rule: string; reason: string; matches: (a: JsonAlert) => bool
 /** A canary: `cat /etc/gshadow`, by the service or by the closing make recipe. */
 const isCanary = (a: JsonAlert): boolean =>
   a.rule === 'Saker Sensitive File Read' && a.output_fields['fd.name'] === '/etc/gshadow' && a.output_fields['proc.name'] === 'cat';
-
-async function until(check: () => boolean, ms: number): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) return false;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return true;
-}
 
 const MAKEFILE = `CC ?= cc
 CFLAGS ?= -O2 -Wall

@@ -10,16 +10,15 @@
 // capture matches Falco the test says exactly which string to update.
 //
 // Under CI=true the suite must run (test/container/support.ts fails without Docker or BPF).
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dockerAvailable, TEST_IMAGE } from '../container/support.js';
 import { sharedAvailable, sharedPath, UPSTREAM_RULES_FILES } from '../support/shared.js';
+import { ROOT, startSaker, stopSaker, until, type Daemon, type JsonAlert } from './support.js';
 
-const ROOT = resolve(__dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'saker.js');
 const TIME = '\\d\\d:\\d\\d:\\d\\d\\.\\d{9}';
 const REPO = TEST_IMAGE.split(':')[0]!;
 const TAG = TEST_IMAGE.split(':')[1]!;
@@ -85,38 +84,10 @@ const CUSTOM_RULES = `
   tags: [container, filesystem, seed_article]
 `;
 
-interface Daemon {
-  child: ChildProcess;
-  stderr: () => string;
-  stdout: () => string;
-}
-
-function startSaker(dir: string, rulesFile: string, extra: string[]): Daemon {
+/** The four upstream files, then the suite's own rules file. */
+function startWithRules(dir: string, rulesFile: string, extra: string[]): Daemon {
   const rules = [...UPSTREAM_RULES_FILES.map((f) => sharedPath('falco-rules', f)), rulesFile].flatMap((f) => ['-r', f]);
-  const child = spawn(process.execPath, [BIN, ...rules, '-o', 'watch_config_files=false', ...extra], {
-    cwd: dir,
-    env: { ...process.env, SAKER_CONFIG_PATH: '/nonexistent/saker.yaml', TZ: 'UTC', FALCO_HOSTNAME: 'e2e-host' },
-  });
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  return { child, stdout: () => out, stderr: () => err };
-}
-
-async function until(check: () => boolean, ms: number): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) return false;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return true;
-}
-
-async function stop(d: Daemon): Promise<number | null> {
-  if (d.child.exitCode !== null) return d.child.exitCode;
-  d.child.kill('SIGTERM');
-  return new Promise((r) => d.child.on('exit', (c) => r(c)));
+  return startSaker(dir, [...rules, '-o', 'watch_config_files=false', ...extra]);
 }
 
 /** `docker create`: the container exists (Docker's `create` event starts Saker's lookup) but has
@@ -131,17 +102,6 @@ function dockerCreate(name: string, args: string[]): string {
 function dockerStart(name: string): void {
   const started = spawnSync('docker', ['start', '-a', name], { encoding: 'utf8', timeout: 30_000 });
   expect(started.status, `docker start ${name}: ${started.stderr}`).toBe(0);
-}
-
-interface JsonAlert {
-  rule: string;
-  priority: string;
-  source: string;
-  hostname: string;
-  output: string;
-  output_fields: Record<string, unknown>;
-  tags: string[];
-  time: string;
 }
 
 const APP_SCRIPT = '/bin/mkdir -p /data; echo ok > /data/app.log; /bin/cat /data/app.log; /bin/id; echo bad > /tmp/outside; exit 0';
@@ -165,8 +125,8 @@ describe.skipIf(!dockerAvailable || !sharedAvailable)('saker with the upstream r
     for (const name of Object.values(NAMES)) spawnSync('docker', ['rm', '-f', name], { encoding: 'utf8' });
     writeFileSync(rulesFile, CUSTOM_RULES);
 
-    text = startSaker(dir, rulesFile, ['-U']);
-    json = startSaker(dir, rulesFile, ['-o', 'json_output=true', '-o', 'stdout_output.enabled=false', '-o', 'file_output.enabled=true', '-o', `file_output.filename=${jsonFile}`]);
+    text = startWithRules(dir, rulesFile, ['-U']);
+    json = startWithRules(dir, rulesFile, ['-o', 'json_output=true', '-o', 'stdout_output.enabled=false', '-o', 'file_output.enabled=true', '-o', `file_output.filename=${jsonFile}`]);
     const ready = (d: Daemon) => () => d.stderr().includes("One ring buffer every '2' CPUs.") || d.child.exitCode !== null;
     expect(await until(ready(text), 45_000)).toBe(true);
     expect(await until(ready(json), 45_000)).toBe(true);
@@ -211,12 +171,12 @@ describe.skipIf(!dockerAvailable || !sharedAvailable)('saker with the upstream r
     // The last action's alert in both outputs; earlier events have been evaluated by then.
     const last = (s: string): boolean => s.includes('File opened for writing outside /data (file=/tmp/outside ');
     await until(() => last(text.stdout()) && existsSync(jsonFile) && last(readFileSync(jsonFile, 'utf8')), 20_000);
-    textExit = await stop(text);
-    jsonExit = await stop(json);
+    textExit = await stopSaker(text);
+    jsonExit = await stopSaker(json);
   }, 100_000);
 
   afterAll(async () => {
-    for (const d of [text, json]) if (d && d.child.exitCode === null) await stop(d);
+    for (const d of [text, json]) if (d && d.child.exitCode === null) await stopSaker(d);
     for (const name of Object.values(NAMES)) spawnSync('docker', ['rm', '-f', name], { encoding: 'utf8' });
     rmSync(dir, { recursive: true, force: true });
   });

@@ -4,17 +4,16 @@
 // under a parent whose name the test chooses (a copy of bash named `e2e-gp` running the script
 // `e2e-actions`), so `parent=` and `command=` are fixed. Under CI=true the suite must run (the
 // shared support module fails without BPF); elsewhere it is skipped with the reason printed.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bpfAvailable } from '../native/support.js';
 import { sharedAvailable, sharedPath, UPSTREAM_RULES_FILES } from '../support/shared.js';
+import { ROOT, startSaker, stopSaker, until, type Daemon, type JsonAlert } from './support.js';
 
-const ROOT = resolve(__dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'saker.js');
 const TIME = '\\d\\d:\\d\\d:\\d\\d\\.\\d{9}';
 // The embedded defaults append the container plugin's suggested fields (Falco's shipped
 // `append_output: [{suggested_output: true}]`); these processes run on the host.
@@ -40,48 +39,10 @@ if (bpfAvailable && missing !== undefined) {
   process.stderr.write(`[skip] e2e upstream rules: ${missing}\n`);
 }
 
-interface Daemon {
-  child: ChildProcess;
-  stderr: () => string;
-  stdout: () => string;
-}
-
-function startSaker(dir: string, extra: string[]): Daemon {
+/** The four upstream files, no config file. */
+function startWithRules(dir: string, extra: string[]): Daemon {
   const rules = UPSTREAM_RULES_FILES.flatMap((f) => ['-r', sharedPath('falco-rules', f)]);
-  const child = spawn(process.execPath, [BIN, ...rules, '-o', 'watch_config_files=false', ...extra], {
-    cwd: dir,
-    env: { ...process.env, SAKER_CONFIG_PATH: '/nonexistent/saker.yaml', TZ: 'UTC', FALCO_HOSTNAME: 'e2e-host' },
-  });
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  return { child, stdout: () => out, stderr: () => err };
-}
-
-async function until(check: () => boolean, ms: number): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) return false;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return true;
-}
-
-async function stop(d: Daemon): Promise<number | null> {
-  if (d.child.exitCode !== null) return d.child.exitCode;
-  d.child.kill('SIGTERM');
-  return new Promise((r) => d.child.on('exit', (c) => r(c)));
-}
-
-interface JsonAlert {
-  rule: string;
-  priority: string;
-  source: string;
-  hostname: string;
-  output: string;
-  output_fields: Record<string, unknown>;
-  tags: string[];
+  return startSaker(dir, [...rules, '-o', 'watch_config_files=false', ...extra]);
 }
 
 describe.skipIf(!bpfAvailable || missing !== undefined)('saker with the upstream rules on the real kernel', () => {
@@ -103,8 +64,8 @@ describe.skipIf(!bpfAvailable || missing !== undefined)('saker with the upstream
     await new Promise<void>((r) => server.listen(0, '0.0.0.0', r));
     port = (server.address() as { port: number }).port;
 
-    text = startSaker(dir, ['-U']);
-    json = startSaker(dir, ['-o', 'json_output=true', '-o', 'stdout_output.enabled=false', '-o', 'file_output.enabled=true', '-o', `file_output.filename=${jsonFile}`]);
+    text = startWithRules(dir, ['-U']);
+    json = startWithRules(dir, ['-o', 'json_output=true', '-o', 'stdout_output.enabled=false', '-o', 'file_output.enabled=true', '-o', `file_output.filename=${jsonFile}`]);
     const ready = (d: Daemon) => () => d.stderr().includes("One ring buffer every '2' CPUs.") || d.child.exitCode !== null;
     expect(await until(ready(text), 45_000)).toBe(true);
     expect(await until(ready(json), 45_000)).toBe(true);
@@ -148,12 +109,12 @@ describe.skipIf(!bpfAvailable || missing !== undefined)('saker with the upstream
     const count = (s: string, needle: string): number => s.split(needle).length - 1;
     // The last action's alert in both, then the rest has been evaluated too (batches in order).
     await until(() => count(text.stdout(), 'Known system binary sent/received network traffic') > 0 && existsSync(jsonFile) && count(readFileSync(jsonFile, 'utf8'), 'Known system binary sent/received network traffic') > 0, 20_000);
-    textExit = await stop(text);
-    jsonExit = await stop(json);
+    textExit = await stopSaker(text);
+    jsonExit = await stopSaker(json);
   }, 85_000);
 
   afterAll(async () => {
-    for (const d of [text, json]) if (d && d.child.exitCode === null) await stop(d);
+    for (const d of [text, json]) if (d && d.child.exitCode === null) await stopSaker(d);
     server?.close();
     rmSync('/etc/saker-e2e-write', { force: true });
     rmSync('/etc/saker-e2e-link', { force: true });
