@@ -55,7 +55,7 @@ export function ruleEventTypeIds(ruleset: RuleSet): number[] {
   return [...ids].sort((a, b) => a - b);
 }
 
-/** The engine for the rules, -O2 built before it is returned (no compile running during the runs). */
+/** The engine for the rules, optimised module built before it is returned (no compile running during the runs). */
 export function engineFor(ruleset: RuleSet): Promise<WasmEngine> {
   return compileEngine(ruleset, { ruleMatching: 'first', optimize: 'optimized' });
 }

@@ -10,7 +10,7 @@ const engine = await compileEngine(ruleset, { ruleMatching: 'first', cacheDir })
 const ms = performance.now() - t0;
 if (engine.fromCache) throw new Error('cold compile hit the cache');
 console.log(JSON.stringify({ ms }));
-// let the background -O2 build finish before exiting (its worker does not keep the process alive)
+// let the background optimised build finish before exiting (its worker does not keep the process alive)
 const keepAlive = setInterval(() => undefined, 1000);
 await engine.optimized;
 clearInterval(keepAlive);

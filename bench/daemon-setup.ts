@@ -127,10 +127,10 @@ export class OwnCacheEntries {
       .map((e) => e.name.slice(0, -'.O0.wasm'.length));
   }
 
-  /** Whether the -O2 module of `hash` is in the cache (its background compile is done). */
+  /** Whether the optimised module of `hash` is in the cache (its background compile is done). */
   hasOptimized(hash: string): boolean {
     try {
-      statSync(join(CACHE_DIR, `${hash}.O2.wasm`));
+      statSync(join(CACHE_DIR, `${hash}.opt.wasm`));
       return true;
     } catch {
       return false;

@@ -67,13 +67,13 @@ class AlertLog {
 }
 
 /**
- * Waits until every -O0 module compiled for the workspace since `sinceWall` has its -O2 module
+ * Waits until every -O0 module compiled for the workspace since `sinceWall` has its optimised module
  * cached: the daemon's background compile is over and the next reload does not queue behind it.
  */
 async function settleBackgroundCompiles(cache: OwnCacheEntries, sinceWall: number, daemon: SakerDaemon): Promise<void> {
   const pending = (): string[] => cache.fastModulesSince(sinceWall).filter((h) => !cache.hasOptimized(h));
   try {
-    await waitFor('the background -O2 compile', () => (pending().length === 0 ? true : undefined), 90_000, daemon.exited);
+    await waitFor('the background optimised compile', () => (pending().length === 0 ? true : undefined), 90_000, daemon.exited);
   } catch (e) {
     if (daemon.exited() !== undefined) throw e;
     note(`warning: ${e instanceof Error ? e.message : String(e)} (${pending().join(', ')}); going on`);
@@ -110,7 +110,7 @@ async function measureReloads(ws: Workspace, cache: OwnCacheEntries): Promise<vo
       await daemon.awaitReloads(before + 1, 30_000);
       const since = (text: string): number => Math.round((daemon.stderrLineAt(text, t0) ?? Number.NaN) - t0);
       phases.push(`${since('Reloading configuration and rules')} / ${since('Reload applied')} / ${Math.round(at - t0)}`);
-      // The new set's -O2 compile runs in the background; the next reload would queue behind it.
+      // The new set's optimised compile runs in the background; the next reload would queue behind it.
       await settleBackgroundCompiles(cache, wall - 1000, daemon);
       await sighupReload(daemon);
       const beforeRemove = daemon.reloadsApplied();

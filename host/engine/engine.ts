@@ -21,15 +21,15 @@ const RUNTIME_DIR = join(REPO_ROOT, 'engine-as');
 const ENTRY_NAME = '__rules__.ts';
 
 const COMMON_FLAGS = ['--runtime', 'stub', '--noAssert'];
-/** Fast tier: -O0 compiles 3-4x faster than -O2; its code evaluates about 20-40% slower. */
+/** Fast tier: -O0 compiles 3-4x faster than the optimised tier; its code evaluates about 20-40% slower. */
 export const FAST_FLAGS: readonly string[] = ['-O0', ...COMMON_FLAGS];
 /** Optimised tier (see host/engine/compiler/README.md for the measurements). */
-export const ASC_FLAGS: readonly string[] = ['-O2', ...COMMON_FLAGS];
+export const ASC_FLAGS: readonly string[] = ['-O3', ...COMMON_FLAGS];
 
 /**
- * `tiered` (default): start on the fast -O0 module (or a cached -O2 one) and switch to the -O2
+ * `tiered` (default): start on the fast -O0 module (or a cached optimised one) and switch to the optimised
  * module between two batches once it is built in the background; `fast`: -O0 only;
- * `optimized`: wait for -O2.
+ * `optimized`: wait for the optimised module.
  */
 export type OptimizeMode = 'tiered' | 'fast' | 'optimized';
 
@@ -198,13 +198,14 @@ const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 const utf8 = new TextDecoder('utf-8');
 
-export type EngineTier = 'O0' | 'O2';
+/** The fast -O0 module, or the optimised one (ASC_FLAGS). */
+export type EngineTier = 'O0' | 'opt';
 
 export class WasmEngine implements CompiledEngine {
   private loadedBatch: Uint8Array | undefined;
   private loadedBase = 0;
   private readonly plans = new Map<number, RulePlan>();
-  /** Resolves when the engine runs its final module (true: switched to -O2; false: stays). */
+  /** Resolves when the engine runs its final module (true: switched to the optimised module; false: stays). */
   optimized: Promise<boolean> = Promise.resolve(false);
 
   constructor(
@@ -387,19 +388,19 @@ export async function compileEngine(ruleset: RuleSet, options: EngineCompileOpti
   const generated = generateSource(ruleset, options);
   const hash = moduleHash(generated.source);
   const cacheDir = resolve(options.cacheDir ?? defaultCacheDir());
-  const optimizedFile = join(cacheDir, `${hash}.O2.wasm`);
+  const optimizedFile = join(cacheDir, `${hash}.opt.wasm`);
   const fastFile = join(cacheDir, `${hash}.O0.wasm`);
   const mode = options.optimize ?? 'tiered';
   if (mode === 'optimized' || (mode === 'tiered' && existsSync(optimizedFile))) {
     const built = await buildTier(generated.source, optimizedFile, ASC_FLAGS, false);
-    return new WasmEngine(ruleset, hash, built.fromCache, await instantiate(built.wasm), 'O2', generated);
+    return new WasmEngine(ruleset, hash, built.fromCache, await instantiate(built.wasm), 'opt', generated);
   }
   const fast = await buildTier(generated.source, fastFile, FAST_FLAGS, false);
   const engine = new WasmEngine(ruleset, hash, fast.fromCache, await instantiate(fast.wasm), 'O0', generated);
   if (mode === 'tiered') {
     engine.optimized = buildTier(generated.source, optimizedFile, ASC_FLAGS, true).then(
       async (built) => {
-        engine.upgrade(await instantiate(built.wasm), 'O2');
+        engine.upgrade(await instantiate(built.wasm), 'opt');
         return true;
       },
       () => false, // the -O0 module keeps serving; the next compile of this set retries

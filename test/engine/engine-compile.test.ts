@@ -89,12 +89,12 @@ describe.skipIf(!sharedAvailable)('upstream rules files', () => {
     const before = engine.tier;
     const matches = engine.evaluate(batch);
     for (const m of matches) expect(ruleset.rules[m.rule]!.enabled).toBe(true);
-    // tiered: the -O2 build replaces the first one between batches and evaluates identically
+    // tiered: the optimised build replaces the first one between batches and evaluates identically
     await engine.optimized;
-    expect(engine.tier).toBe('O2');
+    expect(engine.tier).toBe('opt');
     if (before === 'O0') expect(engine.evaluate(batch)).toEqual(matches);
     const again = await compileEngine(ruleset, { ruleMatching: 'all' });
-    expect(again.fromCache && again.tier === 'O2').toBe(true);
+    expect(again.fromCache && again.tier === 'opt').toBe(true);
     // a known trigger: reading a sensitive file from an untrusted program
     const { bash } = tree();
     const names = engine.evaluate(encodeBatch([openat({ ...bash, name: 'evil', args: [] }, '/etc/shadow')])).map((m) => ruleset.rules[m.rule]!.name);
