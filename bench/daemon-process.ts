@@ -75,11 +75,15 @@ export class SakerDaemon {
   private readonly stderrLines: { line: string; at: number }[] = [];
   private readonly lineListeners: ((line: string, at: number) => void)[] = [];
 
-  /** Starts `saker -c <config>`; `-M` bounds its life should the benchmark die without ending it. */
+  /**
+   * Starts `saker -c <config> -U`; `-M` bounds its life should the benchmark die without ending it.
+   * `-U` (Falco's unbuffered outputs): without it stdout keeps lines until 4 KiB gather, which
+   * would time the output buffer instead of the event's evaluation.
+   */
   constructor(configFile: string, maxSeconds: number) {
     this.spawnedAt = performance.now();
     this.child = track(
-      spawn(process.execPath, [...NODE_ARGS, BIN, '-c', configFile, '-M', String(maxSeconds)], {
+      spawn(process.execPath, [...NODE_ARGS, BIN, '-c', configFile, '-U', '-M', String(maxSeconds)], {
         cwd: ROOT,
         env: { ...process.env, SAKER_CONFIG_PATH: configFile },
         stdio: ['ignore', 'pipe', 'pipe'],
