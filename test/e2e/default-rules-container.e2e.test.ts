@@ -17,7 +17,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSy
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dockerAvailable, TEST_IMAGE } from '../container/support.js';
-import { BIN, ROOT, until, type JsonAlert } from './support.js';
+import { BIN, readJsonAlerts, ROOT, runUnderE2eGp, terminate, until, type JsonAlert } from './support.js';
 
 // At most 15 characters (the kernel's comm length): host-side alerts are picked by proc.pname.
 const PARENT = `e2e-ctr-${process.pid}`;
@@ -115,17 +115,10 @@ describe.skipIf(!dockerAvailable || !gcc)('saker default container rules on the 
       '',
     ];
     writeFileSync(script, lines.join('\n'), { mode: 0o755 });
-    copyFileSync('/bin/bash', join(dir, 'e2e-gp'));
-    const actions = spawn(join(dir, 'e2e-gp'), ['-c', `${script}; true`], { cwd: dir, stdio: 'ignore' });
-    const status = await new Promise<number | null>((r) => actions.on('exit', (c) => r(c)));
-    expect(status).toBe(0);
+    expect(await runUnderE2eGp(dir, script)).toBe(0);
     await until(() => existsSync(jsonFile) && readFileSync(jsonFile, 'utf8').includes('/etc/gshadow'), 20_000);
-    daemon.kill('SIGTERM');
-    exitCode = await new Promise<number | null>((r) => daemon.on('exit', (c) => r(c)));
-    alerts = readFileSync(jsonFile, 'utf8')
-      .split('\n')
-      .filter((l) => l !== '')
-      .map((l) => JSON.parse(l) as JsonAlert);
+    exitCode = await terminate(daemon);
+    alerts = readJsonAlerts(jsonFile);
   }, 85_000);
 
   afterAll(() => {

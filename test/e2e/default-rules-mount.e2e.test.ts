@@ -7,12 +7,12 @@
 // the defaults (`-r`) fires on it — while the default rule stays silent, as it does for a refused
 // mount in a plain container and for a mount on the host.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dockerAvailable, TEST_IMAGE } from '../container/support.js';
-import { BIN, ROOT, until, type JsonAlert } from './support.js';
+import { BIN, readJsonAlerts, ROOT, runUnderE2eGp, terminate, until, type JsonAlert } from './support.js';
 
 const PARENT = `e2e-mnt-${process.pid}`; // at most 15 characters: the kernel's comm length
 const CAPS = `saker-mnt-caps-${process.pid}`;
@@ -62,13 +62,10 @@ describe.skipIf(!dockerAvailable)('Saker Mount in Privileged Container on the re
       'cat /etc/gshadow > /dev/null', // the marker: its alert shows everything before was evaluated
       '',
     ].join('\n'), { mode: 0o755 });
-    copyFileSync('/bin/bash', join(dir, 'e2e-gp'));
-    const actions = spawn(join(dir, 'e2e-gp'), ['-c', `${script}; true`], { cwd: dir, stdio: 'ignore' });
-    expect(await new Promise<number | null>((r) => actions.on('exit', (c) => r(c)))).toBe(0);
+    expect(await runUnderE2eGp(dir, script)).toBe(0);
     await until(() => existsSync(jsonFile) && readFileSync(jsonFile, 'utf8').includes('/etc/gshadow'), 20_000);
-    daemon.kill('SIGTERM');
-    exitCode = await new Promise<number | null>((r) => daemon.on('exit', (c) => r(c)));
-    alerts = readFileSync(jsonFile, 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as JsonAlert);
+    exitCode = await terminate(daemon);
+    alerts = readJsonAlerts(jsonFile);
   }, 85_000);
 
   afterAll(() => {

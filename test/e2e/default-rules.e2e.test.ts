@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dockerAvailable, TEST_IMAGE } from '../container/support.js';
 import { bpfAvailable } from '../native/support.js';
-import { BIN, ROOT, until, type JsonAlert } from './support.js';
+import { BIN, readJsonAlerts, ROOT, runUnderE2eGp, terminate, until, type JsonAlert } from './support.js';
 
 // Unique per run (and at most 15 characters, the kernel's comm length): the daemon sees the whole
 // host, so a concurrent run of this or another e2e suite must not add alerts to this run's parent.
@@ -112,7 +112,6 @@ describe.skipIf(!bpfAvailable || missing !== undefined)('saker with its default 
     }
     const inContainer = (cmd: string): string => (dockerAvailable ? `docker exec ${CONTAINER} sh -c '${cmd}'` : 'true');
 
-    copyFileSync('/bin/bash', join(dir, 'e2e-gp'));
     copyFileSync('/bin/bash', join(dir, 'ls'));
     copyFileSync('/bin/dash', join(dir, 'logrotate'));
     mkdirSync(join(dir, 'home'));
@@ -211,17 +210,10 @@ describe.skipIf(!bpfAvailable || missing !== undefined)('saker with its default 
       '',
     ];
     writeFileSync(script, lines.join('\n'), { mode: 0o755 });
-    // `-c 'script; true'`: bash runs the script as its child (no exec of the last command).
-    const actions = spawn(join(dir, 'e2e-gp'), ['-c', `${script}; true`], { cwd: dir, stdio: 'ignore' });
-    const status = await new Promise<number | null>((r) => actions.on('exit', (c) => r(c)));
-    expect(status).toBe(0);
+    expect(await runUnderE2eGp(dir, script)).toBe(0);
     await until(() => existsSync(jsonFile) && readFileSync(jsonFile, 'utf8').includes('/etc/gshadow'), 20_000);
-    daemon.kill('SIGTERM');
-    exitCode = await new Promise<number | null>((r) => daemon.on('exit', (c) => r(c)));
-    alerts = readFileSync(jsonFile, 'utf8')
-      .split('\n')
-      .filter((l) => l !== '')
-      .map((l) => JSON.parse(l) as JsonAlert);
+    exitCode = await terminate(daemon);
+    alerts = readJsonAlerts(jsonFile);
   }, 85_000);
 
   afterAll(async () => {

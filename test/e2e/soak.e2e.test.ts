@@ -32,7 +32,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dockerAvailable, TEST_IMAGE } from '../container/support.js';
 import { bpfAvailable } from '../native/support.js';
-import { BIN, ROOT, until, type JsonAlert } from './support.js';
+import { BIN, exitCodeOf, readJsonAlerts, ROOT, terminate, until, type JsonAlert } from './support.js';
 
 const WORKLOAD_SECONDS = 55;
 // Program names unique to the run, at most 15 characters (the kernel's comm length).
@@ -248,13 +248,7 @@ describe.skipIf(!bpfAvailable || tools.length > 0)('soak: the default rules stay
   let alerts: JsonAlert[] = [];
 
   /** The alerts written so far (a last line still being written is left for the next read). */
-  const readAlerts = (): JsonAlert[] =>
-    existsSync(jsonFile)
-      ? readFileSync(jsonFile, 'utf8')
-          .split('\n')
-          .slice(0, -1)
-          .map((l) => JSON.parse(l) as JsonAlert)
-      : [];
+  const readAlerts = (): JsonAlert[] => readJsonAlerts(jsonFile);
 
   beforeAll(async () => {
     spawnSync(join(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], { cwd: ROOT, encoding: 'utf8' });
@@ -356,11 +350,10 @@ ${LOG_DIR}/access.log ${LOG_DIR}/web.log {
     const work = spawn(join(dir, WORKLOAD), [], { cwd: dir, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
     workloadSid = work.pid!;
     work.stderr!.on('data', (d: Buffer) => (workloadErr += d.toString()));
-    workloadStatus = await new Promise<number | null>((r) => work.on('exit', (c) => r(c)));
+    workloadStatus = await exitCodeOf(work);
     // The closing canary's alert shows that everything before it has been evaluated.
     await until(() => readAlerts().some((a) => isCanary(a) && a.output_fields['proc.sid'] === workloadSid), 20_000);
-    daemon.kill('SIGTERM');
-    exitCode = await new Promise<number | null>((r) => daemon.on('exit', (c) => r(c)));
+    exitCode = await terminate(daemon);
     alerts = readAlerts();
     // SAKER_SOAK_ALERTS=<file> keeps every alert of the run (the workload's and the rest) for a look.
     if (process.env.SAKER_SOAK_ALERTS) writeFileSync(process.env.SAKER_SOAK_ALERTS, JSON.stringify({ workloadSid, alerts }, null, 1));

@@ -1,6 +1,7 @@
 // Shared by the end-to-end suites: Falco's JSON alert as the suites read it, a polling wait, and
 // the real `saker` (bin/saker.js over dist/) as a child process whose output is collected.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(__dirname, '..', '..');
@@ -16,6 +17,40 @@ export interface JsonAlert {
   output: string;
   output_fields: Record<string, unknown>;
   tags: string[];
+}
+
+/** Every complete alert line of a json_output file (a line still being written is left out). */
+export function readJsonAlerts(file: string): JsonAlert[] {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .slice(0, -1)
+    .map((l) => JSON.parse(l) as JsonAlert);
+}
+
+/**
+ * Runs `script` under a copy of bash named `e2e-gp` in `dir`, so the script's own processes have a
+ * parent the suite names (the script) and a fixed grandparent; resolves with its exit code.
+ * `-c 'script; true'`: bash runs the script as its child (no exec of the last command).
+ */
+export async function runUnderE2eGp(dir: string, script: string): Promise<number | null> {
+  const gp = join(dir, 'e2e-gp');
+  if (!existsSync(gp)) copyFileSync('/bin/bash', gp);
+  const actions = spawn(gp, ['-c', `${script}; true`], { cwd: dir, stdio: 'ignore' });
+  return exitCodeOf(actions);
+}
+
+/** The child's exit code once it has exited. */
+export function exitCodeOf(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((r) => child.on('exit', (c) => r(c)));
+}
+
+/** SIGTERM, then the exit code (at once if it already exited). */
+export async function terminate(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null) return child.exitCode;
+  child.kill('SIGTERM');
+  return exitCodeOf(child);
 }
 
 /** Polls `check` every 50 ms; false when `ms` passed first. */
@@ -48,8 +83,6 @@ export function startSaker(dir: string, args: string[]): Daemon {
 }
 
 /** SIGTERM, then the exit code (at once if it already exited). */
-export async function stopSaker(d: Daemon): Promise<number | null> {
-  if (d.child.exitCode !== null) return d.child.exitCode;
-  d.child.kill('SIGTERM');
-  return new Promise((r) => d.child.on('exit', (c) => r(c)));
+export function stopSaker(d: Daemon): Promise<number | null> {
+  return terminate(d.child);
 }

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dockerAvailable, TEST_IMAGE } from '../container/support.js';
 import { sharedAvailable, sharedPath, UPSTREAM_RULES_FILES } from '../support/shared.js';
-import { ROOT, startSaker, stopSaker, until, type Daemon, type JsonAlert } from './support.js';
+import { readJsonAlerts, ROOT, startSaker, stopSaker, until, type Daemon, type JsonAlert } from './support.js';
 
 const TIME = '\\d\\d:\\d\\d:\\d\\d\\.\\d{9}';
 const REPO = TEST_IMAGE.split(':')[0]!;
@@ -187,11 +187,7 @@ describe.skipIf(!dockerAvailable || !sharedAvailable)('saker with the upstream r
     return text.stdout().split('\n').filter((l) => new RegExp(`^${TIME}: ${priority} `).test(l) && l.endsWith(tail));
   }
   function jsonAlerts(container: keyof typeof NAMES, rule?: string): JsonAlert[] {
-    return readFileSync(jsonFile, 'utf8')
-      .split('\n')
-      .filter((l) => l !== '')
-      .map((l) => JSON.parse(l) as JsonAlert)
-      .filter((a) => a.output_fields['container.name'] === NAMES[container] && (rule === undefined || a.rule === rule));
+    return readJsonAlerts(jsonFile).filter((a) => a.output_fields['container.name'] === NAMES[container] && (rule === undefined || a.rule === rule));
   }
 
   /** One alert of `rule` for the container in both outputs, its output matching `pattern` (after

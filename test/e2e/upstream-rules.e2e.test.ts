@@ -4,15 +4,15 @@
 // under a parent whose name the test chooses (a copy of bash named `e2e-gp` running the script
 // `e2e-actions`), so `parent=` and `command=` are fixed. Under CI=true the suite must run (the
 // shared support module fails without BPF); elsewhere it is skipped with the reason printed.
-import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bpfAvailable } from '../native/support.js';
 import { sharedAvailable, sharedPath, UPSTREAM_RULES_FILES } from '../support/shared.js';
-import { ROOT, startSaker, stopSaker, until, type Daemon, type JsonAlert } from './support.js';
+import { readJsonAlerts, ROOT, runUnderE2eGp, startSaker, stopSaker, until, type Daemon, type JsonAlert } from './support.js';
 
 const TIME = '\\d\\d:\\d\\d:\\d\\d\\.\\d{9}';
 // The embedded defaults append the container plugin's suggested fields (Falco's shipped
@@ -73,7 +73,6 @@ describe.skipIf(!bpfAvailable || missing !== undefined)('saker with the upstream
     expect(json.child.exitCode).toBe(null);
 
     // The actions. The parent is the script `e2e-actions`, run by a bash copy named `e2e-gp`.
-    copyFileSync('/bin/bash', join(dir, 'e2e-gp'));
     const script = join(dir, 'e2e-actions');
     writeFileSync(
       script,
@@ -101,10 +100,7 @@ describe.skipIf(!bpfAvailable || missing !== undefined)('saker with the upstream
       { mode: 0o755 },
     );
     ptraceTarget = 0;
-    // `-c 'script; true'`: bash runs the script as its child (no exec of the last command).
-    const actions = spawn(join(dir, 'e2e-gp'), ['-c', `${script}; true`], { cwd: dir, stdio: 'ignore' });
-    const status = await new Promise<number | null>((r) => actions.on('exit', (c) => r(c)));
-    expect(status).toBe(0);
+    expect(await runUnderE2eGp(dir, script)).toBe(0);
     ptraceTarget = Number(readFileSync(join(dir, 'ptrace.pid'), 'utf8').trim());
     const count = (s: string, needle: string): number => s.split(needle).length - 1;
     // The last action's alert in both, then the rest has been evaluated too (batches in order).
@@ -125,11 +121,7 @@ describe.skipIf(!bpfAvailable || missing !== undefined)('saker with the upstream
     return text.stdout().split('\n').filter((l) => rule.test(l) && l.includes('parent=e2e-actions'));
   }
   function jsonAlerts(rule: string): JsonAlert[] {
-    return readFileSync(jsonFile, 'utf8')
-      .split('\n')
-      .filter((l) => l !== '')
-      .map((l) => JSON.parse(l) as JsonAlert)
-      .filter((a) => a.rule === rule && a.output_fields['proc.pname'] === 'e2e-actions');
+    return readJsonAlerts(jsonFile).filter((a) => a.rule === rule && a.output_fields['proc.pname'] === 'e2e-actions');
   }
 
   /** One alert of `rule` in both outputs, its output matching `pattern` (after the time stamp). */
