@@ -124,11 +124,8 @@ function dirfdSlot(t: EventTypeDef, index: number): number {
 
 type Part = readonly [name: string, call: string];
 
-/** execve/execveat exit parameters in libs' order, the process-describing ones read from the process record. */
-function execParts(t: EventTypeDef): Part[] {
-  const p = (name: string): string => paramCall(t, t.params.find((q) => q.name === name)!, t.params.findIndex((q) => q.name === name));
-  const parts: Part[] = [
-    ['res', p('res')],
+/** The process image parameters execve and the clone family both carry, after res, in libs' order. */
+const IMAGE_PARTS: readonly Part[] = [
     ['exe', 'F.argsProcStr(ev, A.PROCESS_EXE)'],
     ['args', 'F.argsProcBytes(ev, A.PROCESS_ARGV)'],
     ['tid', 'F.argsTid(ev)'],
@@ -136,6 +133,14 @@ function execParts(t: EventTypeDef): Part[] {
     ['ptid', 'F.argsProcPid(ev, A.PROCESS_PPID)'],
     ['cwd', 'F.argsProcStr(ev, A.PROCESS_CWD)'],
     ['comm', 'F.argsProcStr(ev, A.PROCESS_NAME)'],
+];
+
+/** execve/execveat exit parameters in libs' order, the process-describing ones read from the process record. */
+function execParts(t: EventTypeDef): Part[] {
+  const p = (name: string): string => paramCall(t, t.params.find((q) => q.name === name)!, t.params.findIndex((q) => q.name === name));
+  const parts: Part[] = [
+    ['res', p('res')],
+    ...IMAGE_PARTS,
     ['env', 'F.argsProcBytes(ev, A.PROCESS_ENV)'],
     ['tty', 'F.argsProcNum(ev, A.PROCESS_TTY, F.NK_U32, F.PF_DEC)'],
     ['vpgid', 'F.argsProcPid(ev, A.PROCESS_VPGID)'],
@@ -156,13 +161,7 @@ function execParts(t: EventTypeDef): Part[] {
 function cloneParts(t: EventTypeDef): Part[] {
   return [
     ['res', 'F.argsPidRes(ev)'],
-    ['exe', 'F.argsProcStr(ev, A.PROCESS_EXE)'],
-    ['args', 'F.argsProcBytes(ev, A.PROCESS_ARGV)'],
-    ['tid', 'F.argsTid(ev)'],
-    ['pid', 'F.argsProcPid(ev, A.PROCESS_PID)'],
-    ['ptid', 'F.argsProcPid(ev, A.PROCESS_PPID)'],
-    ['cwd', 'F.argsProcStr(ev, A.PROCESS_CWD)'],
-    ['comm', 'F.argsProcStr(ev, A.PROCESS_NAME)'],
+    ...IMAGE_PARTS,
     ['flags', paramCall(t, t.params.find((q) => q.name === 'flags')!, 1)],
     ['uid', 'F.argsProcNum(ev, A.PROCESS_UID, F.NK_U32, F.PF_DEC)'],
     ['gid', 'F.argsProcNum(ev, A.PROCESS_GID, F.NK_U32, F.PF_DEC)'],
