@@ -34,10 +34,10 @@ static __always_inline void inode_times(struct inode *ino, __u64 *ctime, __u64 *
   }
 }
 
-/* True when the inode belongs to overlayfs and has an upper-layer dentry (created or modified in
- * the container's writable layer). struct ovl_inode wraps the VFS inode. */
 #define SAKER_OVERLAYFS_SUPER_MAGIC 0x794c7630
-/* libs' overlay layer of an executable: 0 not on overlayfs, 1 upper layer, 2 lower layer. */
+/* libs' overlay layer of an executable: 0 not on overlayfs, 1 upper layer (it has an upper-layer
+ * dentry: created or modified in the container's writable layer), 2 lower layer. struct ovl_inode
+ * wraps the VFS inode. */
 static __always_inline int inode_overlay_layer(struct inode *ino)
 {
   if (!bpf_core_type_exists(struct ovl_inode))
@@ -84,18 +84,6 @@ static __always_inline bool exe_writable(struct task_struct *task, struct inode 
   __u64 caps = 0;
   bpf_probe_read_kernel(&caps, sizeof(caps), &cred->cap_effective);
   return (caps & ((1ULL << SAKER_CAP_DAC_OVERRIDE) | (1ULL << SAKER_CAP_FOWNER))) != 0;
-}
-
-static __always_inline bool inode_in_upper_layer(struct inode *ino)
-{
-  if (!bpf_core_type_exists(struct ovl_inode))
-    return false;
-  if (BPF_CORE_READ(ino, i_sb, s_magic) != SAKER_OVERLAYFS_SUPER_MAGIC)
-    return false;
-  void *ovl = (void *)ino - bpf_core_field_offset(struct ovl_inode, vfs_inode);
-  struct dentry *upper = NULL;
-  bpf_probe_read_kernel(&upper, sizeof(upper), ovl + bpf_core_field_offset(struct ovl_inode, __upperdentry));
-  return upper != NULL;
 }
 
 #endif
