@@ -923,7 +923,7 @@ void Consumer::decode(const saker_rec* r, size_t size) {
   }
 
   if (type == SAKER_EVT_PROCEXIT) {
-    const ThreadInfo* self = state_.find(tid);
+    ThreadInfo* self = state_.find(tid);
     int32_t group = self ? self->pid : tid;
     bool othersLive = false;
     for (auto& [otid, other] : state_.threads) {
@@ -935,15 +935,15 @@ void Consumer::decode(const saker_rec* r, size_t size) {
     if (tid == group && othersLive) {
       // A leader exiting before its threads stays, as in libs: the group's threads and its
       // children still name it, and it goes with the group's last thread.
-      ThreadInfo* leader = state_.find(tid);
-      if (leader) {
-        leader->exited = true;
-        leader->version = state_.nextVersion();
+      if (self) {
+        self->exited = true;
+        self->version = state_.nextVersion();
       }
     } else {
       // Orphans are adopted by the reaper the kernel picks (libs does the same with reaper_tid).
       int32_t reaper = int32_t(a[4]);
-      bool leaderGoes = tid != group && !othersLive && state_.find(group) && state_.find(group)->exited;
+      const ThreadInfo* leader = tid != group && !othersLive ? state_.find(group) : nullptr;
+      bool leaderGoes = leader && leader->exited;
       if (reaper > 0 && reaper != tid) {
         for (auto& [otid, other] : state_.threads) {
           bool orphan = other.ptid == tid || (leaderGoes && other.ptid == group);
