@@ -347,7 +347,10 @@ ${LOG_DIR}/access.log ${LOG_DIR}/web.log {
     expect(daemon.exitCode, stderr).toBe(null);
 
     // Its own session: the session id is its pid, and every process it starts inherits it.
-    const work = spawn(join(dir, WORKLOAD), [], { cwd: dir, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+    // A user's PATH: without this checkout's node_modules/.bin, whose node (the dev dependency) lives
+    // wherever the repository was cloned, /tmp included, which the rules rightly flag.
+    const path = (process.env.PATH ?? '').split(':').filter((p) => !p.startsWith(`${ROOT}/`)).join(':');
+    const work = spawn(join(dir, WORKLOAD), [], { cwd: dir, detached: true, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, PATH: path } });
     workloadSid = work.pid!;
     work.stderr!.on('data', (d: Buffer) => (workloadErr += d.toString()));
     workloadStatus = await exitCodeOf(work);
