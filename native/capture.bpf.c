@@ -14,6 +14,8 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
+
 /* Load-time configuration (set by the addon before load). */
 const volatile __u32 self_tgid = 0;       /* Saker's own process: never captured */
 const volatile __u32 cpus_per_ring = 1;
@@ -85,6 +87,7 @@ struct {
 
 struct ctxb {
   __u8 *buf;
+  struct task_struct *task; /* current (a BTF pointer): plain loads, no helper calls */
   struct saker_rec *r;
   __u32 off; /* bytes of string payload written so far */
   __u8 nstr;
@@ -150,13 +153,15 @@ static __always_inline int begin(struct ctxb *c, __u16 type, __s64 res)
   return begin_as(c, type, res, bpf_get_current_pid_tgid());
 }
 
-/* The common start of a syscall program: not Saker itself, type enabled, scratch ready. */
-static __always_inline int begin_syscall(struct ctxb *c, __u16 type, __s64 res)
+/* The common start of a syscall program: not Saker itself, type enabled, scratch ready. The ids come
+ * from the task with plain loads (one helper call fewer than bpf_get_current_pid_tgid). */
+static __always_inline int begin_syscall(struct ctxb *c, struct task_struct *task, __u16 type, __s64 res)
 {
-  __u64 id = bpf_get_current_pid_tgid();
-  if ((id >> 32) == self_tgid || !type_enabled(type))
+  __u32 tgid = task->tgid;
+  if (tgid == self_tgid || !type_enabled(type))
     return -1;
-  return begin_as(c, type, res, id);
+  c->task = task;
+  return begin_as(c, type, res, ((__u64)tgid << 32) | (__u32)task->pid);
 }
 
 /* Appends a user string (NUL-terminated, the NUL not kept) as the next string slot. */
@@ -258,14 +263,16 @@ static __always_inline struct file *fd_file(struct task_struct *task, long fd)
   if (!fdt || fd >= fdt->max_fds)
     return NULL;
   struct file **fds = fdt->fd;
-  struct file *f = NULL;
-  bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
-  return f;
+  /* The verifier refuses a variable index into a BTF array, and a probe read is a helper call (tens
+   * of ns here). So the slot is read as the one member of a one-pointer kernel struct: a plain load
+   * that the kernel makes fault-safe, as every load through bpf_rdonly_cast's pointers. */
+  struct llist_node *slot = bpf_rdonly_cast(&fds[fd], bpf_core_type_id_kernel(struct llist_node));
+  return bpf_rdonly_cast(slot->next, bpf_core_type_id_kernel(struct file));
 }
 
 static __always_inline void fill_sock(struct ctxb *c, long fd)
 {
-  struct task_struct *task = bpf_get_current_task_btf();
+  struct task_struct *task = c->task;
   struct file *f = fd_file(task, fd);
   if (!f)
     return;
@@ -376,21 +383,22 @@ static __always_inline void read_args(struct pt_regs *regs, __u64 *out)
 
 /* A syscall's exit program: `regs` are the caller's registers (arguments), `ret` the result. */
 #define SYSCALL_EXIT(sys)                                                       \
-  static __always_inline int body_##sys(struct pt_regs *regs, long ret);        \
+  static __always_inline int body_##sys(struct task_struct *task, struct pt_regs *regs, long ret); \
   SEC("tracepoint/syscalls/sys_exit_" #sys)                                     \
   int x_##sys(struct trace_event_raw_sys_exit *tp)                              \
   {                                                                             \
-    struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf()); \
-    return body_##sys(regs, tp->ret);                                           \
+    struct task_struct *task = bpf_get_current_task_btf();                     \
+    struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);            \
+    return body_##sys(task, regs, tp->ret);                                     \
   }                                                                             \
-  static __always_inline int body_##sys(struct pt_regs *regs, long ret)
+  static __always_inline int body_##sys(struct task_struct *task, struct pt_regs *regs, long ret)
 
 /* Generic exit handler: all six arguments as numbers, and the arguments named in str_mask (bit i =
  * argument i is a user string) as string slots, in argument order. */
-static __always_inline int emit_generic(__u16 type, struct pt_regs *regs, long ret, __u32 str_mask)
+static __always_inline int emit_generic(struct task_struct *task, __u16 type, struct pt_regs *regs, long ret, __u32 str_mask)
 {
   struct ctxb c;
-  if (begin_syscall(&c, type, ret) < 0)
+  if (begin_syscall(&c, task, type, ret) < 0)
     return 0;
   __u64 args[6];
   read_args(regs, args);
@@ -403,13 +411,13 @@ static __always_inline int emit_generic(__u16 type, struct pt_regs *regs, long r
 }
 
 #define GENERIC(sys, type, mask)                                                \
-  SYSCALL_EXIT(sys) { return emit_generic(type, regs, ret, mask); }
+  SYSCALL_EXIT(sys) { return emit_generic(task, type, regs, ret, mask); }
 
 /* Opens: the path, plus dev/ino/mode of the file the new fd refers to. a[3] high half = i_mode. */
-static __always_inline int emit_open(__u16 type, struct pt_regs *regs, long ret, int path_arg)
+static __always_inline int emit_open(struct task_struct *task, __u16 type, struct pt_regs *regs, long ret, int path_arg)
 {
   struct ctxb c;
-  if (begin_syscall(&c, type, ret) < 0)
+  if (begin_syscall(&c, task, type, ret) < 0)
     return 0;
   __u64 args[6];
   read_args(regs, args);
@@ -425,17 +433,16 @@ static __always_inline int emit_open(__u16 type, struct pt_regs *regs, long ret,
     c.r->a[4] = how[2];
   }
   if (ret >= 0) {
-    struct file *f = fd_file(bpf_get_current_task_btf(), ret);
+    struct file *f = fd_file(task, ret);
     if (f) {
-      /* f came from a probe read (an fd table slot): read through it with CO-RE reads */
-      struct inode *ino = BPF_CORE_READ(f, f_inode);
-      c.r->a[5] = BPF_CORE_READ(ino, i_ino); /* openat2 keeps resolve in a[4]; ino wins a[5] */
-      __u64 dev = BPF_CORE_READ(ino, i_sb, s_dev);
-      __u64 mode = BPF_CORE_READ(ino, i_mode);
+      struct inode *ino = f->f_inode;
+      c.r->a[5] = ino->i_ino; /* openat2 keeps resolve in a[4]; ino wins a[5] */
+      __u64 dev = ino->i_sb->s_dev;
+      __u64 mode = ino->i_mode;
       struct saker_file *fi = (struct saker_file *)(c.buf + OFF_SOCK);
       fi->dev = dev;
       fi->i_mode = mode;
-      fi->f_mode = BPF_CORE_READ(f, f_mode);
+      fi->f_mode = f->f_mode;
       fi->pad = 0;
       c.r->flags |= REC_HAS_FILE;
     }
@@ -443,18 +450,18 @@ static __always_inline int emit_open(__u16 type, struct pt_regs *regs, long ret,
   return submit(&c);
 }
 
-SYSCALL_EXIT(open) { return emit_open(SAKER_EVT_OPEN, regs, ret, 0); }
-SYSCALL_EXIT(openat) { return emit_open(SAKER_EVT_OPENAT, regs, ret, 1); }
-SYSCALL_EXIT(openat2) { return emit_open(SAKER_EVT_OPENAT2, regs, ret, 1); }
-SYSCALL_EXIT(creat) { return emit_open(SAKER_EVT_CREAT, regs, ret, 0); }
+SYSCALL_EXIT(open) { return emit_open(task, SAKER_EVT_OPEN, regs, ret, 0); }
+SYSCALL_EXIT(openat) { return emit_open(task, SAKER_EVT_OPENAT, regs, ret, 1); }
+SYSCALL_EXIT(openat2) { return emit_open(task, SAKER_EVT_OPENAT2, regs, ret, 1); }
+SYSCALL_EXIT(creat) { return emit_open(task, SAKER_EVT_CREAT, regs, ret, 0); }
 
 /* Sockets: the kernel's view of the endpoints after the call, plus the caller's sockaddr. */
 #define SNAPLEN 80 /* bytes of send/recv data carried (evt.buffer), Falco's default snaplen */
 
-static __always_inline int emit_sock(__u16 type, struct pt_regs *regs, long ret, int fd_from_ret, int addr_arg)
+static __always_inline int emit_sock(struct task_struct *task, __u16 type, struct pt_regs *regs, long ret, int fd_from_ret, int addr_arg)
 {
   struct ctxb c;
-  if (begin_syscall(&c, type, ret) < 0)
+  if (begin_syscall(&c, task, type, ret) < 0)
     return 0;
   __u64 args[6];
   read_args(regs, args);
@@ -489,21 +496,21 @@ static __always_inline int emit_sock(__u16 type, struct pt_regs *regs, long ret,
   return submit(&c);
 }
 
-SYSCALL_EXIT(connect) { return emit_sock(SAKER_EVT_CONNECT, regs, ret, 0, 1); }
-SYSCALL_EXIT(bind) { return emit_sock(SAKER_EVT_BIND, regs, ret, 0, 1); }
-SYSCALL_EXIT(accept) { return emit_sock(SAKER_EVT_ACCEPT, regs, ret, 1, -1); }
-SYSCALL_EXIT(accept4) { return emit_sock(SAKER_EVT_ACCEPT4, regs, ret, 1, -1); }
-SYSCALL_EXIT(listen) { return emit_sock(SAKER_EVT_LISTEN, regs, ret, 0, -1); }
-SYSCALL_EXIT(sendto) { return emit_sock(SAKER_EVT_SENDTO, regs, ret, 0, 4); }
-SYSCALL_EXIT(recvfrom) { return emit_sock(SAKER_EVT_RECVFROM, regs, ret, 0, -1); }
-SYSCALL_EXIT(sendmsg) { return emit_sock(SAKER_EVT_SENDMSG, regs, ret, 0, -1); }
-SYSCALL_EXIT(recvmsg) { return emit_sock(SAKER_EVT_RECVMSG, regs, ret, 0, -1); }
+SYSCALL_EXIT(connect) { return emit_sock(task, SAKER_EVT_CONNECT, regs, ret, 0, 1); }
+SYSCALL_EXIT(bind) { return emit_sock(task, SAKER_EVT_BIND, regs, ret, 0, 1); }
+SYSCALL_EXIT(accept) { return emit_sock(task, SAKER_EVT_ACCEPT, regs, ret, 1, -1); }
+SYSCALL_EXIT(accept4) { return emit_sock(task, SAKER_EVT_ACCEPT4, regs, ret, 1, -1); }
+SYSCALL_EXIT(listen) { return emit_sock(task, SAKER_EVT_LISTEN, regs, ret, 0, -1); }
+SYSCALL_EXIT(sendto) { return emit_sock(task, SAKER_EVT_SENDTO, regs, ret, 0, 4); }
+SYSCALL_EXIT(recvfrom) { return emit_sock(task, SAKER_EVT_RECVFROM, regs, ret, 0, -1); }
+SYSCALL_EXIT(sendmsg) { return emit_sock(task, SAKER_EVT_SENDMSG, regs, ret, 0, -1); }
+SYSCALL_EXIT(recvmsg) { return emit_sock(task, SAKER_EVT_RECVMSG, regs, ret, 0, -1); }
 
 /* pipe/pipe2/socketpair write two fds to a user int[2]: a[4], a[5] carry them. */
-static __always_inline int emit_fdpair(__u16 type, struct pt_regs *regs, long ret, int arr_arg)
+static __always_inline int emit_fdpair(struct task_struct *task, __u16 type, struct pt_regs *regs, long ret, int arr_arg)
 {
   struct ctxb c;
-  if (begin_syscall(&c, type, ret) < 0)
+  if (begin_syscall(&c, task, type, ret) < 0)
     return 0;
   __u64 args[6];
   read_args(regs, args);
@@ -517,9 +524,9 @@ static __always_inline int emit_fdpair(__u16 type, struct pt_regs *regs, long re
   return submit(&c);
 }
 
-SYSCALL_EXIT(pipe) { return emit_fdpair(SAKER_EVT_PIPE, regs, ret, 0); }
-SYSCALL_EXIT(pipe2) { return emit_fdpair(SAKER_EVT_PIPE2, regs, ret, 0); }
-SYSCALL_EXIT(socketpair) { return emit_fdpair(SAKER_EVT_SOCKETPAIR, regs, ret, 3); }
+SYSCALL_EXIT(pipe) { return emit_fdpair(task, SAKER_EVT_PIPE, regs, ret, 0); }
+SYSCALL_EXIT(pipe2) { return emit_fdpair(task, SAKER_EVT_PIPE2, regs, ret, 0); }
+SYSCALL_EXIT(socketpair) { return emit_fdpair(task, SAKER_EVT_SOCKETPAIR, regs, ret, 3); }
 
 /* Exec: on success the old address space is gone, so the file name comes from sched_process_exec
  * and the arguments from the new image's argv area. */
@@ -617,16 +624,15 @@ static __always_inline bool build_exe_path(__u8 *buf, struct file *f)
   return out.len > 0;
 }
 
-static __always_inline int emit_exec(__u16 type, struct pt_regs *regs, long ret, int path_arg)
+static __always_inline int emit_exec(struct task_struct *task, __u16 type, struct pt_regs *regs, long ret, int path_arg)
 {
   struct ctxb c;
-  if (begin_syscall(&c, type, ret) < 0)
+  if (begin_syscall(&c, task, type, ret) < 0)
     return 0;
   __u64 args[6];
   read_args(regs, args);
   for (int i = 0; i < 6; i++)
     c.r->a[i] = args[i];
-  struct task_struct *task = bpf_get_current_task_btf();
   if (ret == 0) {
     __u32 tid = c.r->tid;
     struct exec_name *n = bpf_map_lookup_elem(&exec_names, &tid);
@@ -685,8 +691,8 @@ static __always_inline int emit_exec(__u16 type, struct pt_regs *regs, long ret,
   return submit(&c);
 }
 
-SYSCALL_EXIT(execve) { return emit_exec(SAKER_EVT_EXECVE, regs, ret, 0); }
-SYSCALL_EXIT(execveat) { return emit_exec(SAKER_EVT_EXECVEAT, regs, ret, 1); }
+SYSCALL_EXIT(execve) { return emit_exec(task, SAKER_EVT_EXECVE, regs, ret, 0); }
+SYSCALL_EXIT(execveat) { return emit_exec(task, SAKER_EVT_EXECVEAT, regs, ret, 1); }
 
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(t_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
@@ -804,10 +810,10 @@ int BPF_PROG(t_exit, struct task_struct *p)
 }
 
 /* Clone family in the parent: res is the child's pid. a[0] flags (clone), or clone_args for clone3. */
-static __always_inline int emit_clone(__u16 type, struct pt_regs *regs, long ret)
+static __always_inline int emit_clone(struct task_struct *task, __u16 type, struct pt_regs *regs, long ret)
 {
   struct ctxb c;
-  if (begin_syscall(&c, type, ret) < 0)
+  if (begin_syscall(&c, task, type, ret) < 0)
     return 0;
   c.r->a[0] = ARG0(regs);
   if (type == SAKER_EVT_CLONE3) {
@@ -820,10 +826,10 @@ static __always_inline int emit_clone(__u16 type, struct pt_regs *regs, long ret
   return submit(&c);
 }
 
-SYSCALL_EXIT(clone) { return emit_clone(SAKER_EVT_CLONE, regs, ret); }
-SYSCALL_EXIT(clone3) { return emit_clone(SAKER_EVT_CLONE3, regs, ret); }
-SYSCALL_EXIT(fork) { return emit_clone(SAKER_EVT_FORK, regs, ret); }
-SYSCALL_EXIT(vfork) { return emit_clone(SAKER_EVT_VFORK, regs, ret); }
+SYSCALL_EXIT(clone) { return emit_clone(task, SAKER_EVT_CLONE, regs, ret); }
+SYSCALL_EXIT(clone3) { return emit_clone(task, SAKER_EVT_CLONE3, regs, ret); }
+SYSCALL_EXIT(fork) { return emit_clone(task, SAKER_EVT_FORK, regs, ret); }
+SYSCALL_EXIT(vfork) { return emit_clone(task, SAKER_EVT_VFORK, regs, ret); }
 
 /* Everything else: numbers and user strings straight from the arguments (mask: string args). */
 GENERIC(close, SAKER_EVT_CLOSE, 0)
@@ -877,7 +883,7 @@ GENERIC(signalfd, SAKER_EVT_SIGNALFD, 0)
 SYSCALL_EXIT(prctl)
 {
   struct ctxb c;
-  if (begin_syscall(&c, SAKER_EVT_PRCTL, ret) < 0)
+  if (begin_syscall(&c, task, SAKER_EVT_PRCTL, ret) < 0)
     return 0;
   __u64 args[6];
   read_args(regs, args);
