@@ -6,6 +6,7 @@
 // that the generated code resets once per event, so earlier values stay valid while a rule runs.
 import * as A from './abi_generated';
 import * as B from './batch';
+import * as D from './dns';
 
 export let sp: usize = 0;
 export let sl: u32 = 0;
@@ -814,6 +815,48 @@ export function fdPort(ev: usize, which: u32): bool {
   if (side == 0 && !B.evHas(ev, A.EVT_FD_HAS_CLIENT)) return false;
   if (side == 1 && !B.evHas(ev, A.EVT_FD_HAS_SERVER)) return false;
   return setNum(<u64>load<u16>(ev + (side == 0 ? A.EVENT_FD_CLIENT_PORT : A.EVENT_FD_SERVER_PORT)));
+}
+
+// ---- fd.cip.name / fd.sip.name / fd.lip.name / fd.rip.name (libs sinsp_filtercheck_fd) ----
+
+const ZERO_ADDR: usize = memory.data(16, 8);
+
+/**
+ * The address a DNS-name field looks up, by libs' rules: an IP socket with a role (client and
+ * local/remote names only on a connected socket, the server name also on a listening one); an
+ * endpoint the record lacks is the zero address, as in libs' zeroed tuple. Sets ipp/ip6.
+ */
+function nameAddress(ev: usize, which: u32): bool {
+  if (!hasFd(ev)) return false;
+  const t = B.evFdType(ev);
+  const listening = t == A.FD_TYPE_IPV4_SERVER || t == A.FD_TYPE_IPV6_SERVER;
+  if (t != A.FD_TYPE_IPV4 && t != A.FD_TYPE_IPV6 && !(listening && which == EP_SERVER)) return false;
+  if (!B.evHas(ev, A.EVT_FD_ROLE_CLIENT) && !B.evHas(ev, A.EVT_FD_ROLE_SERVER)) return false;
+  const side = endpointSide(ev, which);
+  const has = B.evHas(ev, side == 0 ? A.EVT_FD_HAS_CLIENT : A.EVT_FD_HAS_SERVER);
+  ipp = has ? ev + (side == 0 ? A.EVENT_FD_CLIENT_IP : A.EVENT_FD_SERVER_IP) : ZERO_ADDR;
+  ip6 = t == A.FD_TYPE_IPV6 || t == A.FD_TYPE_IPV6_SERVER;
+  return true;
+}
+
+/** fd.*ip.name: the smallest cached name that resolves to the endpoint's address; missing when none. */
+export function fdIpName(ev: usize, which: u32): bool {
+  if (!nameAddress(ev, which)) return false;
+  const k = D.first(ipp, ip6);
+  if (k >= D.end) return false;
+  return setStr(D.namePtr(k), D.nameLen(k));
+}
+
+/**
+ * Whether libs' compare_domain fallback applies when fd.*ip.name is missing: a connected (not
+ * listening) IP socket with a role. Every name a rule compares with is in the table, so when the
+ * name is missing no compared name resolves to the address: `=`/`in` are false and `!=` is this.
+ */
+export function fdIpNameFallback(ev: usize, which: u32): bool {
+  if (!hasFd(ev)) return false;
+  const t = B.evFdType(ev);
+  if (t != A.FD_TYPE_IPV4 && t != A.FD_TYPE_IPV6) return false;
+  return B.evHas(ev, A.EVT_FD_ROLE_CLIENT) || B.evHas(ev, A.EVT_FD_ROLE_SERVER);
 }
 
 /**

@@ -13,6 +13,8 @@ import type { CompileJob, CompileReply, CompileRequest } from './compile-worker.
 import { generateModule, type GeneratedModule, type OutputFieldPlan, type RulePlan } from './compiler/codegen.js';
 import { isSignedType } from './compiler/field-access.js';
 import type { CompiledEngine, EngineOptions, Match } from './engine-api.js';
+import type { DnsCache } from './dns-cache.js';
+import { encodeDnsTable } from './dns-table.js';
 import { formatIpv4, formatIpv6 } from './ip.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -36,6 +38,13 @@ export type OptimizeMode = 'tiered' | 'fast' | 'optimized';
 /** EngineOptions plus Saker's compile choices (optional; engine-api.ts callers need none). */
 export interface EngineCompileOptions extends EngineOptions {
   optimize?: OptimizeMode;
+  /**
+   * Resolves the names the rules compare fd.*ip.name fields with (the daemon: systemDnsCache());
+   * without one those fields find no names.
+   */
+  dns?: DnsCache;
+  /** How long compileEngine waits for the first resolution of the rules' names (default 2000 ms). */
+  dnsWaitMs?: number;
 }
 
 function findRepoRoot(start: string): string {
@@ -188,6 +197,7 @@ interface WasmExports {
   evaluate(base: number): number;
   matches(): number;
   extract(base: number, event: number, rule: number): number;
+  dnsTable(len: number): number;
 }
 
 // The WebAssembly global exists in Node, but this project's lib setting has no types for it.
@@ -205,6 +215,11 @@ export class WasmEngine implements CompiledEngine {
   private loadedBatch: Uint8Array | undefined;
   private loadedBase = 0;
   private readonly plans = new Map<number, RulePlan>();
+  private dns: DnsCache | undefined;
+  /** The DNS cache version written into this module's memory (-1: none yet). */
+  private dnsVersion = -1;
+  /** The names the rules compare fd.*ip.name fields with. */
+  readonly dnsNames: readonly string[];
   /** Resolves when the engine runs its final module (true: switched to the optimised module; false: stays). */
   optimized: Promise<boolean> = Promise.resolve(false);
 
@@ -219,6 +234,22 @@ export class WasmEngine implements CompiledEngine {
     readonly notes: readonly string[] = generated.notes,
   ) {
     for (const p of generated.rules) this.plans.set(p.id, p);
+    this.dnsNames = generated.dnsNames;
+  }
+
+  /** Takes the rules' names from this cache (resolved once the promise settles) and keeps up with it. */
+  useDns(cache: DnsCache): Promise<void> {
+    this.dns = cache;
+    this.dnsVersion = -1;
+    return cache.retain(this, this.dnsNames);
+  }
+
+  /** Writes the cache's resolutions into Wasm memory when they changed (between two batches). */
+  private syncDns(dns: DnsCache): void {
+    const bytes = encodeDnsTable(dns.resolved(this.dnsNames));
+    const at = this.x.dnsTable(bytes.length);
+    new Uint8Array(this.x.memory.buffer, at, bytes.length).set(bytes);
+    this.dnsVersion = dns.version;
   }
 
   /** The optimisation level of the module now evaluating. */
@@ -231,10 +262,12 @@ export class WasmEngine implements CompiledEngine {
     this.x = x;
     this.currentTier = tier;
     this.loadedBatch = undefined;
+    this.dnsVersion = -1;
   }
 
   /** Copies the batch into Wasm memory and validates it there (throws BatchFormatError). */
   private load(batch: Uint8Array): number {
+    if (this.dns !== undefined && this.dns.version !== this.dnsVersion && this.dnsNames.length > 0) this.syncDns(this.dns);
     if (this.loadedBatch === batch) return this.loadedBase;
     const base = this.x.batchBuffer(batch.length);
     new Uint8Array(this.x.memory.buffer, base, batch.length).set(batch);
@@ -384,6 +417,20 @@ async function buildTier(source: string, file: string, flags: readonly string[],
   return { wasm, fromCache: false };
 }
 
+/** Attaches the DNS cache and waits (bounded) for the first resolution of the rules' names. */
+async function withDns(engine: WasmEngine, options: EngineCompileOptions): Promise<WasmEngine> {
+  if (options.dns === undefined) return engine;
+  const ready = engine.useDns(options.dns);
+  if (engine.dnsNames.length === 0) return engine;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const waited = new Promise<void>((done) => {
+    timer = setTimeout(done, options.dnsWaitMs ?? 2000);
+  });
+  await Promise.race([ready, waited]);
+  clearTimeout(timer);
+  return engine;
+}
+
 export async function compileEngine(ruleset: RuleSet, options: EngineCompileOptions): Promise<WasmEngine> {
   const generated = generateSource(ruleset, options);
   const hash = moduleHash(generated.source);
@@ -393,10 +440,10 @@ export async function compileEngine(ruleset: RuleSet, options: EngineCompileOpti
   const mode = options.optimize ?? 'tiered';
   if (mode === 'optimized' || (mode === 'tiered' && existsSync(optimizedFile))) {
     const built = await buildTier(generated.source, optimizedFile, ASC_FLAGS, false);
-    return new WasmEngine(ruleset, hash, built.fromCache, await instantiate(built.wasm), 'opt', generated);
+    return withDns(new WasmEngine(ruleset, hash, built.fromCache, await instantiate(built.wasm), 'opt', generated), options);
   }
   const fast = await buildTier(generated.source, fastFile, FAST_FLAGS, false);
-  const engine = new WasmEngine(ruleset, hash, fast.fromCache, await instantiate(fast.wasm), 'O0', generated);
+  const engine = await withDns(new WasmEngine(ruleset, hash, fast.fromCache, await instantiate(fast.wasm), 'O0', generated), options);
   if (mode === 'tiered') {
     engine.optimized = buildTier(generated.source, optimizedFile, ASC_FLAGS, true).then(
       async (built) => {

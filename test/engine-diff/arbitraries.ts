@@ -25,9 +25,15 @@ const NUMBERS = ['0', '1', '-1', '3', '10', '65535', '4294967295', '100', '22', 
 const IPS = ['10.0.0.1', '192.168.1.20', '1.2.3.4', '127.0.0.1', '::1', '2001:db8::1', 'fe80::5'];
 const NETS = ['10.0.0.0/8', '192.168.0.0/16', '1.2.3.0/24', '127.0.0.1/32', '0.0.0.0/0', '2001:db8::/32', '::1/128'];
 const TYPES = ['open', 'openat', 'execve', 'connect', 'accept', 'chmod', 'unlink', 'setuid'];
+/** libs' DNS cache for fd.*ip.name: names over the IPS pool (overlapping, so the smallest name matters). */
+export const DNS_TABLE: Readonly<Record<string, readonly string[]>> = {
+  'a.example': ['10.0.0.1', '1.2.3.4'], 'b.example': ['10.0.0.1', '2001:db8::1'], 'k8s.local': ['192.168.1.20'],
+  'v6.example': ['::1', 'fe80::5'], 'gone.example': [],
+};
+const DNS_NAMES = [...Object.keys(DNS_TABLE), 'other.example', 'a.'];
 const FDCHARS = ['f', 'd', '4', '6', 'u', 'p'];
 
-type Kind = 'string' | 'path' | 'number' | 'bool' | 'ip' | 'net' | 'evttype' | 'fdchar';
+type Kind = 'string' | 'path' | 'number' | 'bool' | 'ip' | 'net' | 'evttype' | 'fdchar' | 'dnsname';
 interface FieldSpec {
   field: string;
   arg?: string;
@@ -48,6 +54,9 @@ const FIELDS: FieldSpec[] = [
   { field: 'evt.rawres', kind: 'number' }, { field: 'fd.sport', kind: 'number' }, { field: 'proc.tty', kind: 'number' },
   { field: 'evt.is_open_read', kind: 'bool' }, { field: 'fd.connected', kind: 'bool' }, { field: 'container.privileged', kind: 'bool' },
   { field: 'fd.sip', kind: 'ip' }, { field: 'fd.ip', kind: 'ip' }, { field: 'fd.net', kind: 'net' }, { field: 'fd.snet', kind: 'net' },
+  // libs takes neither transformers nor right-hand fields on the DNS-name fields
+  { field: 'fd.sip.name', kind: 'dnsname', plain: true }, { field: 'fd.cip.name', kind: 'dnsname', plain: true },
+  { field: 'fd.lip.name', kind: 'dnsname', plain: true }, { field: 'fd.rip.name', kind: 'dnsname', plain: true },
 ];
 
 // `<`, `>` and friends only take numbers in the condition grammar, so strings get no ordering.
@@ -72,6 +81,7 @@ function pool(kind: Kind, op: BinaryOperator): string[] {
     case 'net': return NETS;
     case 'evttype': return TYPES;
     case 'fdchar': return FDCHARS;
+    case 'dnsname': return DNS_NAMES;
   }
 }
 
@@ -83,7 +93,7 @@ function opsFor(kind: Kind): BinaryOperator[] {
   }
 }
 
-const STRING_KINDS = new Set<Kind>(['string', 'path', 'evttype', 'fdchar']);
+const STRING_KINDS = new Set<Kind>(['string', 'path', 'evttype', 'fdchar', 'dnsname']);
 
 /** One check: field op value/list, with optional transformer, modifier or right-hand field. */
 const checkArb: fc.Arbitrary<Expr> = fc.constantFrom(...FIELDS).chain((spec) => {
@@ -161,14 +171,14 @@ const fdArb: fc.Arbitrary<FdInput> = fc.oneof(
     l4proto: fc.constantFrom('tcp' as const, 'udp' as const),
     client: fc.record({ ip: fc.constantFrom(...IPS), port: fc.constantFrom(22, 443, 4000, 65535) }),
     server: fc.record({ ip: fc.constantFrom(...IPS), port: fc.constantFrom(22, 443, 10, 100) }),
-    role: fc.constantFrom('client' as const, 'server' as const),
+    role: fc.constantFrom('client' as const, 'server' as const, 'client' as const, 'server' as const, null),
     connected: fc.boolean(),
   }).map((fd) => {
     const v6 = fd.type === 'ipv6';
     const fix = (e: { ip: string; port: number }) => ({ ...e, ip: e.ip.includes(':') === v6 ? e.ip : v6 ? '2001:db8::1' : '10.0.0.1' });
     return { ...fd, client: fix(fd.client), server: fix(fd.server), name: `${fd.client.ip}->${fd.server.ip}` };
   }),
-  fc.record({ type: fc.constantFrom('ipv4_server' as const), num: fc.constant(5), l4proto: fc.constant('tcp' as const), server: fc.record({ ip: fc.constantFrom('0.0.0.0', '10.0.0.1'), port: fc.constantFrom(22, 443) }) }),
+  fc.record({ type: fc.constantFrom('ipv4_server' as const), num: fc.constant(5), l4proto: fc.constant('tcp' as const), role: fc.constantFrom('server' as const, null), server: fc.record({ ip: fc.constantFrom('0.0.0.0', '10.0.0.1'), port: fc.constantFrom(22, 443) }) }),
 );
 
 export const eventArb: fc.Arbitrary<EventInput> = fc.record({
@@ -186,3 +196,22 @@ export const eventArb: fc.Arbitrary<EventInput> = fc.record({
   if (type === 'unlink') Object.assign(args, { path: name });
   return { type, res, args, fd: type === 'setuid' ? null : fd, proc, dir };
 });
+
+/**
+ * The names libs' DNS cache holds for a rule set: every literal compared with a plain
+ * fd.*ip.name field by `=`, `!=` or `in` (libs adds a name when such a comparison reaches it;
+ * the engine resolves them all when it loads), with their DNS_TABLE addresses.
+ */
+export function dnsCacheFor(conditions: readonly Expr[]): Map<string, readonly string[]> {
+  const out = new Map<string, readonly string[]>();
+  const walk = (x: Expr): void => {
+    if (x.kind === 'and' || x.kind === 'or') x.children.forEach(walk);
+    else if (x.kind === 'not') walk(x.child);
+    else if (x.kind === 'binary' && x.left.kind === 'field' && /^fd\.[csrl]ip\.name$/.test(x.left.field) && x.modifier === undefined && ['=', '==', '!=', 'in'].includes(x.op)) {
+      const values = x.right.kind === 'value' ? [x.right.value] : x.right.kind === 'list' ? x.right.values.map((v) => v.value) : [];
+      for (const v of values) out.set(v, DNS_TABLE[v] ?? []);
+    }
+  };
+  conditions.forEach(walk);
+  return out;
+}

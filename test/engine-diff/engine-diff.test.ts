@@ -13,7 +13,8 @@ import { encodeBatch } from '../../host/engine/batch-encoder.js';
 import { compileEngine } from '../../host/engine/engine.js';
 import type { Match, RuleMatching } from '../../host/engine/engine-api.js';
 import { oracleMatches } from '../oracle/oracle.js';
-import { conditionArb, eventArb } from './arbitraries.js';
+import { DnsCache, fixedResolver } from '../../host/engine/dns-cache.js';
+import { conditionArb, DNS_TABLE, dnsCacheFor, eventArb } from './arbitraries.js';
 import { minimize, type Compile } from './minimize.js';
 import { rulesetOf } from './ruleset.js';
 
@@ -24,7 +25,8 @@ const MODES = (process.env.ENGINE_DIFF_MODES ?? 'all,first').split(',') as RuleM
 const SEED = Number(process.env.ENGINE_DIFF_SEED ?? Math.floor(Math.random() * 0x7fffffff));
 
 // -O0 modules only: same semantics as -O1, and no background -O1 build competing for the compiler
-const compile: Compile = (ruleset, options) => compileEngine(ruleset, { ...options, optimize: 'fast' });
+const dns = new DnsCache(fixedResolver(DNS_TABLE), { timer: false });
+const compile: Compile = (ruleset, options) => compileEngine(ruleset, { ...options, optimize: 'fast', dns });
 const cacheDir = mkdtempSync(join(tmpdir(), 'saker-engine-diff-'));
 afterAll(() => rmSync(cacheDir, { recursive: true, force: true }));
 
@@ -59,7 +61,7 @@ describe('engine and oracle agree', () => {
         for (const ruleMatching of MODES) {
           const engine = await compile(ruleset, { ruleMatching, cacheDir });
           const got = sorted(engine.evaluate(batch));
-          const want = sorted(oracleMatches(ruleset, events, { ruleMatching }));
+          const want = sorted(oracleMatches(ruleset, events, { ruleMatching, dns: dnsCacheFor(ruleset.rules.map((r) => r.condition)) }));
           if (ruleMatching === 'all') matches += want.length;
           if (got.join() !== want.join()) {
             const diff = [...got.filter((k) => !want.includes(k)), ...want.filter((k) => !got.includes(k))];

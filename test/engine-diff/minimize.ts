@@ -6,6 +6,7 @@ import { encodeBatch, type EventInput } from '../../host/engine/batch-encoder.js
 import type { CompiledEngine, EngineOptions } from '../../host/engine/engine-api.js';
 import type { RuleSet } from '../../host/rules/index.js';
 import { oracleMatches } from '../oracle/oracle.js';
+import { dnsCacheFor } from './arbitraries.js';
 import { rulesetOf } from './ruleset.js';
 
 export type Compile = (ruleset: RuleSet, options: EngineOptions) => Promise<CompiledEngine>;
@@ -20,7 +21,7 @@ async function disagrees(compile: Compile, condition: Expr, event: EventInput, c
   }
   const engine = await compile(ruleset, { ruleMatching: 'all', cacheDir });
   const got = engine.evaluate(encodeBatch([event])).length;
-  const want = oracleMatches(ruleset, [event], { ruleMatching: 'all' }).length;
+  const want = oracleMatches(ruleset, [event], { ruleMatching: 'all', dns: dnsCacheFor(ruleset.rules.map((r) => r.condition)) }).length;
   return got !== want;
 }
 
@@ -59,7 +60,7 @@ export async function minimize(compile: Compile, condition: Expr, event: EventIn
     }
   }
   const ruleset = rulesetOf([current]);
-  const want = oracleMatches(ruleset, [event], { ruleMatching: 'all' }).length > 0;
+  const want = oracleMatches(ruleset, [event], { ruleMatching: 'all', dns: dnsCacheFor(ruleset.rules.map((r) => r.condition)) }).length > 0;
   return [
     `condition: ${formatCondition(current)}`,
     `oracle says: ${want ? 'match' : 'no match'}; engine says the opposite`,

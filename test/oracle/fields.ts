@@ -136,6 +136,44 @@ function byRole(fd: FdInput): Endpoints | null {
 /** IP/net of one endpoint as a Value. */
 const ipVal = (ip: string): Value => ({ kind: 'ip', ip: ipBytes(ip) });
 
+/** The DNS cache the DNS-name fields read: name -> addresses (oracle.ts sets it per evaluation). */
+let activeDns: ReadonlyMap<string, readonly string[]> = new Map();
+export const oracleDns = (): ReadonlyMap<string, readonly string[]> => activeDns;
+export function setOracleDns(dns: ReadonlyMap<string, readonly string[]>): ReadonlyMap<string, readonly string[]> {
+  const before = activeDns;
+  activeDns = dns;
+  return before;
+}
+
+/**
+ * The address an fd.*ip.name field looks up (libs sinsp_filtercheck_fd extract / compare_domain):
+ * an IP socket with a role; a listening socket only for the server name and only when extracting
+ * (`listening`); an endpoint the event lacks is the zero address (libs' zeroed tuple).
+ */
+export function nameAddress(fd: FdInput | null | undefined, which: 'c' | 's' | 'l' | 'r', listening: boolean): Uint8Array | null {
+  if (!fd) return null;
+  const type = fd.type ?? 'unknown';
+  const server = type === 'ipv4_server' || type === 'ipv6_server';
+  if (type !== 'ipv4' && type !== 'ipv6' && !(server && listening && which === 's')) return null;
+  if (fd.role !== 'client' && fd.role !== 'server') return null;
+  const v6 = type === 'ipv6' || type === 'ipv6_server';
+  const local = fd.role === 'client' ? fd.client : fd.server;
+  const remote = fd.role === 'client' ? fd.server : fd.client;
+  const end = which === 'c' ? fd.client : which === 's' ? fd.server : which === 'l' ? local : remote;
+  return end ? ipBytes(end.ip) : new Uint8Array(v6 ? 16 : 4);
+}
+
+/** Is the address text `a` the address `ip` (same family and bytes)? */
+export function sameAddress(a: string, ip: Uint8Array): boolean {
+  let b: Uint8Array;
+  try {
+    b = ipBytes(a);
+  } catch {
+    return false;
+  }
+  return b.length === ip.length && b.every((x, i) => x === ip[i]);
+}
+
 function fdField(e: EventInput, name: string): Extracted | null {
   const fd = e.fd;
   if (!fd) return null;
@@ -201,8 +239,14 @@ function fdField(e: EventInput, name: string): Extracted | null {
       if (!side) return null;
       return name.endsWith('port') ? num(side.port) : { values: [ipVal(side.ip)] };
     }
-    case 'cip.name': case 'sip.name': case 'lip.name': case 'rip.name':
-      return null; // DNS names of peers are not carried in batch ABI v1
+    case 'cip.name': case 'sip.name': case 'lip.name': case 'rip.name': {
+      const ip = nameAddress(fd, name[0] as 'c' | 's' | 'l' | 'r', true);
+      if (ip === null) return null;
+      // libs name_of: the first (name, address) pair of the address in std::string order
+      const found = [...activeDns.entries()].filter(([, addrs]) => addrs.some((a) => sameAddress(a, ip))).map(([n]) => n);
+      found.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+      return found.length === 0 ? null : str(found[0]!);
+    }
     default: throw new OracleUnsupported(`fd field ${name}`);
   }
 }

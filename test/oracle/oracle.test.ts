@@ -254,3 +254,55 @@ describe('oracle: rule sets', () => {
     expect(oracleMatches(rs, [open('/x'), { type: 'execve', res: 0, proc: cat }], { ruleMatching: 'all' })).toEqual([{ event: 1, rule: 0 }]);
   });
 });
+
+describe('oracle: DNS-name fields (libs name_of and compare_domain)', () => {
+  const dns = new Map<string, readonly string[]>([['b.example', ['93.184.216.34', '10.1.2.3']], ['a.example', ['93.184.216.34']], ['v6.example', ['2001:db8::1']]]);
+  const matches = (condition: string, e: EventInput, table = dns): boolean =>
+    oracleMatches(rulesetOf([condition]), [e], { ruleMatching: 'all', dns: table }).length > 0;
+
+  it('the field is the smallest name resolving to the address, compared as a string', () => {
+    expect(matches('fd.sip.name = a.example', connect)).toBe(true);
+    // b.example resolves to the address too, but the field reads a.example
+    expect(matches('fd.sip.name = b.example', connect)).toBe(false);
+    expect(matches('fd.sip.name != b.example', connect)).toBe(true);
+    expect(matches('fd.sip.name in (b.example, a.example)', connect)).toBe(true);
+    expect(matches('fd.sip.name startswith a.', connect)).toBe(true);
+    expect(matches('fd.cip.name = b.example', connect)).toBe(true);
+    // client socket: local is the client side, remote the server side
+    expect(matches('fd.lip.name = b.example', connect)).toBe(true);
+    expect(matches('fd.rip.name = a.example', connect)).toBe(true);
+  });
+
+  it('without a name: = and in ask whether a literal resolves to the address, != negates, others are false', () => {
+    const partial = new Map([['b.example', ['93.184.216.34']]]);
+    const onlyLiteral = new Map([['c.example', ['93.184.216.34']]]);
+    const none = new Map<string, readonly string[]>();
+    expect(matches('fd.sip.name = c.example', connect, onlyLiteral)).toBe(true); // extracted c.example
+    expect(matches('fd.sip.name = b.example', connect, none)).toBe(false);
+    expect(matches('fd.sip.name != b.example', connect, none)).toBe(true);
+    expect(matches('fd.sip.name in (x, y)', connect, none)).toBe(false);
+    expect(matches('fd.sip.name contains b', connect, none)).toBe(false);
+    expect(matches('fd.sip.name exists', connect, none)).toBe(false);
+    expect(matches('fd.sip.name = b.example', connect, partial)).toBe(true);
+  });
+
+  it('needs an IP socket with a role; a listening socket has a server name but no compare_domain', () => {
+    const noRole: EventInput = { ...connect, fd: { ...connect.fd!, role: null } };
+    expect(matches('fd.sip.name = a.example', noRole)).toBe(false);
+    expect(matches('fd.sip.name != x', noRole)).toBe(false);
+    expect(matches('fd.sip.name != x', open('/etc/passwd'))).toBe(false);
+    const listening: EventInput = { type: 'listen', proc: bash, fd: { num: 4, type: 'ipv4_server', role: 'server', server: { ip: '93.184.216.34', port: 443 } } };
+    expect(matches('fd.sip.name = a.example', listening)).toBe(true);
+    expect(matches('fd.cip.name != a.example', listening)).toBe(false);
+    expect(matches('fd.sip.name != a.example', { ...listening, fd: { ...listening.fd!, server: { ip: '1.1.1.1', port: 1 } } })).toBe(false);
+  });
+
+  it('IPv6 addresses match only IPv6 sockets; a missing endpoint is the zero address', () => {
+    const v6: EventInput = { ...connect, fd: { ...connect.fd!, type: 'ipv6', client: { ip: '::1', port: 1 }, server: { ip: '2001:db8::1', port: 443 } } };
+    expect(matches('fd.sip.name = v6.example', v6)).toBe(true);
+    expect(matches('fd.sip.name = v6.example', connect)).toBe(false);
+    const noServer: EventInput = { ...connect, fd: { ...connect.fd!, server: null } };
+    expect(matches('fd.sip.name != a.example', noServer)).toBe(true);
+    expect(matches('fd.sip.name = zero', noServer, new Map([['zero', ['0.0.0.0']]]))).toBe(true);
+  });
+});

@@ -12,7 +12,7 @@ import type { FieldType } from '../../host/fields/types.js';
 import { parseLibsInteger, STRING_TYPES } from '../../host/fields/values.js';
 import type { ResolvedRule, RuleSet } from '../../host/rules/index.js';
 import { fnmatchRef } from '../engine/fnmatch-reference.js';
-import { extractField, ipBytes, type Extracted, type Value } from './fields.js';
+import { extractField, ipBytes, nameAddress, oracleDns, sameAddress, setOracleDns, type Extracted, type Value } from './fields.js';
 import { pathPrefixMatch } from './pmatch.js';
 import { OracleUnsupported } from './render.js';
 
@@ -22,21 +22,28 @@ export interface OracleOptions {
   ruleMatching: RuleMatching;
   /** Only these rule ids run; default: every enabled rule. */
   enabledRuleIds?: readonly number[];
+  /** libs' DNS cache for fd.*ip.name: name -> resolved addresses (default: empty). */
+  dns?: ReadonlyMap<string, readonly string[]>;
 }
 
 /** The (event, rule) matches of a batch, in event order and then rule id order. */
 export function oracleMatches(ruleset: RuleSet, events: readonly EventInput[], options: OracleOptions): Match[] {
   const active = activeRules(ruleset, options.enabledRuleIds);
   const out: Match[] = [];
-  events.forEach((e, i) => {
-    for (const rule of active) {
-      if (!ruleApplies(rule, e)) continue;
-      if (evaluate(rule.condition, e, i)) {
-        out.push({ event: i, rule: rule.id });
-        if (options.ruleMatching === 'first') break;
+  const before = setOracleDns(options.dns ?? new Map());
+  try {
+    events.forEach((e, i) => {
+      for (const rule of active) {
+        if (!ruleApplies(rule, e)) continue;
+        if (evaluate(rule.condition, e, i)) {
+          out.push({ event: i, rule: rule.id });
+          if (options.ruleMatching === 'first') break;
+        }
       }
-    }
-  });
+    });
+  } finally {
+    setOracleDns(before);
+  }
   return out;
 }
 
@@ -259,8 +266,35 @@ function check(op: BinaryOperator, v: Value, l: Literal): boolean {
   }
 }
 
+const DNS_NAME_FIELDS: Record<string, 'c' | 's' | 'l' | 'r'> = { 'fd.cip.name': 'c', 'fd.sip.name': 's', 'fd.lip.name': 'l', 'fd.rip.name': 'r' };
+
+/**
+ * libs compare_domain: fd.*ip.name could not be extracted. On a connected IP socket with a role,
+ * `=`/`in` hold when the address is among the addresses of a literal name, `!=` when it is not;
+ * other operators are an error in libs (false here). Names are looked up in the oracle's cache as
+ * given (libs would add a missing one to its cache; a name the cache lacks resolves to nothing).
+ */
+function compareDomain(x: BinaryCheckExpr, e: EventInput, dns: ReadonlyMap<string, readonly string[]>): boolean {
+  const which = x.left.kind === 'field' ? DNS_NAME_FIELDS[x.left.field] : undefined;
+  if (which === undefined || x.modifier !== undefined) return false;
+  if (x.right.kind !== 'value' && x.right.kind !== 'list') return false;
+  const ip = nameAddress(e.fd, which, false);
+  if (ip === null) return false;
+  const resolvesTo = (name: string): boolean => (dns.get(name) ?? []).some((a) => sameAddress(a, ip));
+  const names = x.right.kind === 'value' ? [x.right.value] : x.right.values.map((v) => v.value);
+  switch (x.op) {
+    case '=': case '==': return x.right.kind === 'value' && resolvesTo(names[0]!);
+    case 'in': return names.some(resolvesTo);
+    case '!=': return x.right.kind === 'value' && !resolvesTo(names[0]!);
+    default: return false;
+  }
+}
+
 function binary(x: BinaryCheckExpr, e: EventInput, index: number): boolean {
   const left = operand(x.left, e, index);
+  if (left.ext === null && x.left.kind === 'field' && x.left.field in DNS_NAME_FIELDS) {
+    return compareDomain(x, e, oracleDns());
+  }
   if (left.ext === null || left.ext.values.length === 0) return false; // cannot extract: false, also for !=
   const values = left.ext.values;
 

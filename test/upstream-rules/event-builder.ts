@@ -8,6 +8,15 @@ import { eventTypeByName } from '../../host/engine/event-types.js';
 import { BPF_COMMANDS, CAPABILITIES, ERRNO_NAMES, MODE_FLAGS, OPEN_FLAGS, PTRACE_REQUESTS, SOCKET_DOMAINS } from '../oracle/render.js';
 
 export type Setting = string | number | boolean | null;
+
+/**
+ * The DNS cache fixtures resolve names in (upstream-rules.test.ts hands it to the engine and the
+ * oracle): `['fd.sip.name', name]` puts the name's first address on the server side.
+ */
+export const FIXTURE_DNS: Readonly<Record<string, readonly string[]>> = {
+  'kubernetes.default.svc.cluster.local': ['10.96.0.1'],
+  'xmr.crypto-pool.fr': ['203.0.113.50'],
+};
 /** One field setting: the field as written in conditions, and the value it should read. */
 export type FieldSetting = readonly [string, Setting];
 
@@ -165,6 +174,12 @@ export function setField(e: EventInput, f: FieldExpr, v: Setting): boolean {
     case 'fd.connected': fdOf(e, true).connected = v === true; return true;
     case 'fd.name_changed': fdOf(e).nameChanged = v === true; return true;
     case 'fd.sip': case 'fd.snet': setEndpoint(fdOf(e, true), 'server', s, null); return s !== null;
+    case 'fd.sip.name': {
+      const ip = s === null ? undefined : FIXTURE_DNS[s]?.[0];
+      if (ip === undefined) return false;
+      setEndpoint(fdOf(e, true), 'server', ip, null);
+      return true;
+    }
     case 'fd.cip': case 'fd.cnet': setEndpoint(fdOf(e, true), 'client', s, null); return s !== null;
     case 'fd.sport': setEndpoint(fdOf(e, true), 'server', null, Number(v)); return v !== null;
     case 'fd.cport': setEndpoint(fdOf(e, true), 'client', null, Number(v)); return v !== null;

@@ -46,6 +46,8 @@ export interface GeneratedModule {
   rules: RulePlan[];
   /** Constructs compiled as never-true, with the reason (fields the batch cannot carry are not listed). */
   notes: string[];
+  /** The names the rules compare fd.*ip.name fields with, sorted: the host resolves them into the DNS table. */
+  dnsNames: string[];
 }
 
 export class CodegenError extends Error {}
@@ -349,6 +351,8 @@ class Generator {
     if (enumTest !== undefined) return enumTest;
     const left = this.operand(e.left);
     if (left.access.reads.length === 1 && left.access.reads[0] === 'false') return 'false';
+    const dnsCheck = this.dnsNameCheck(e, left);
+    if (dnsCheck !== undefined) return dnsCheck;
     const viaDict = this.dictCheck(e, left);
     if (viaDict !== undefined) return viaDict;
     try {
@@ -364,6 +368,30 @@ class Generator {
       }
       throw err;
     }
+  }
+
+  // ---- DNS-name fields ----
+
+  /** Every name a rule compares an fd.*ip.name field with (libs adds them to its DNS cache). */
+  readonly dnsNames = new Set<string>();
+
+  /**
+   * fd.cip.name / fd.sip.name / ... against literals (libs' compare_nocache + compare_domain): a
+   * name read from the DNS table compares as a string, with the usual code below. When none is
+   * read, libs asks the DNS cache whether the address is among the literal's addresses (`=`, `in`)
+   * or not (`!=`), adding the literal to the cache; here every such literal is in the table from
+   * the start, so a missing name means no literal resolves to the address: `=`/`in` are false and
+   * `!=` is true on a connected IP socket with a role. Returns the `!=` check; the rest goes on.
+   */
+  private dnsNameCheck(e: BinaryCheckExpr, left: Value): string | undefined {
+    const ep = left.access.dns;
+    if (ep === undefined || e.left.kind !== 'field' || e.modifier !== undefined) return undefined;
+    if (e.right.kind !== 'value' && e.right.kind !== 'list') return undefined;
+    if (!['=', '==', '!=', 'in'].includes(e.op)) return undefined;
+    for (const v of this.values(e)) this.dnsNames.add(v.value);
+    if (e.op !== '!=' || e.right.kind !== 'value') return undefined;
+    const eq = this.strCmpLit('=', valueToBytes(e.right.value));
+    return `${this.check(`  if (${left.access.reads[0]!}) return !(${eq});\n  return F.fdIpNameFallback(ev, ${ep});`)}(ev)`;
   }
 
   // ---- per-field literal dictionaries ----
@@ -802,6 +830,7 @@ class Generator {
       "import { ByteMap, ByteSet, resetHashCache } from './byteset';",
       "import { PathPrefixSet } from './pmatch';",
       "import { validateBatch } from './validate';",
+      "import * as D from './dns';",
       '',
       '// keep every import referenced so unused ones do not warn',
       'export const ABI_VERSION: u32 = A.BATCH_VERSION;',
@@ -861,6 +890,10 @@ class Generator {
       'export function validate(base: usize, len: u32): u32 {',
       '  return validateBatch(base, len);',
       '}',
+      '/** A buffer for the host to write the DNS table into (engine-as/dns.ts); the table in use once written. */',
+      'export function dnsTable(len: u32): usize {',
+      '  return D.reserve(len);',
+      '}',
       'export function matches(): usize {',
       '  return matchPtr;',
       '}',
@@ -901,7 +934,7 @@ class Generator {
       '}',
       '',
     ].join('\n');
-    return { source, rules: plans, notes: this.notes };
+    return { source, rules: plans, notes: this.notes, dnsNames: [...this.dnsNames].sort() };
   }
 }
 

@@ -1,6 +1,7 @@
 // How generated code reads each field: the AssemblyScript expression that extracts it (through
 // engine-as/fields.ts, into F.sp/F.sl, F.nv or F.ipp) and the kind of value it yields. A field the
 // batch cannot carry reads as missing (libs: not extractable), so every comparison on it is false.
+// The DNS-name fields read the host's DNS table (engine-as/dns.ts).
 import { EVENT_TYPES, type ParamDef } from '../event-types.js';
 import { evtArgsBody } from './evt-args.js';
 import { flagTable } from './flag-tables.js';
@@ -26,6 +27,8 @@ export interface FieldAccess {
   list?: string;
   /** Numbers stored as IP-network checks compare by CIDR (fd.net / fd.snet ...). */
   net?: boolean;
+  /** fd.cip.name / fd.sip.name / ...: the endpoint selector (`F.EP_*`) for libs' compare_domain fallback. */
+  dns?: string;
 }
 
 const SIGNED_TYPES: ReadonlySet<FieldType> = new Set<FieldType>(['PT_INT8', 'PT_INT16', 'PT_INT32', 'PT_INT64', 'PT_ERRNO', 'PT_FD', 'PT_PID', 'PT_RELTIME']);
@@ -224,6 +227,11 @@ export function fieldAccess(f: ResolvedField, helpers: HelperRegistry): FieldAcc
     case 'fd.lport': return num('PT_PORT', 'F.fdPort(ev, F.EP_LOCAL)');
     case 'fd.rport': return num('PT_PORT', 'F.fdPort(ev, F.EP_REMOTE)');
     case 'fd.port': return num('PT_PORT', 'F.fdPort(ev, F.EP_CLIENT)', 'F.fdPort(ev, F.EP_SERVER)');
+    case 'fd.cip.name': case 'fd.sip.name': case 'fd.lip.name': case 'fd.rip.name': {
+      // names from the host's DNS table (engine-as/dns.ts), see host/engine/dns-cache.ts
+      const ep = { c: 'F.EP_CLIENT', s: 'F.EP_SERVER', l: 'F.EP_LOCAL', r: 'F.EP_REMOTE' }[name[3] as 'c' | 's' | 'l' | 'r'];
+      return { ...str('PT_CHARBUF', `F.fdIpName(ev, ${ep})`), dns: ep };
+    }
     // ---- container (the built-in container plugin's fields) ----
     case 'container.id': return str('PT_CHARBUF', 'F.procStr(ev, 0, A.PROCESS_CONTAINER_ID)');
     case 'container.name': return str('PT_CHARBUF', 'F.containerStr(ev, A.CONTAINER_NAME)');
