@@ -3,6 +3,7 @@
 // start when the host cannot load it; `replay` reads `engine.replay.capture_file` (a capture file
 // from `saker capture -w`, or a Saker batch recording); `nodriver` opens no source and stays up
 // until a signal or `-M`. Tests may hand a batch source instead.
+import { systemDnsCache } from '../../engine/dns-cache.js';
 import { compileEngine } from '../../engine/engine.js';
 import { runDaemon, type DaemonResult } from '../../daemon/daemon.js';
 import type { DaemonRuleSet } from '../../daemon/rule-set.js';
@@ -81,7 +82,7 @@ export function runCommand(opts: RunOptions): Promise<DaemonResult> {
     initial: opts.initial,
     reload: opts.reload,
     compile: (set) =>
-      compileEngine(set.ruleset, { ruleMatching: set.loaded.config.ruleMatching, enabledRuleIds: set.enabledRuleIds }),
+      compileEngine(set.ruleset, { ruleMatching: set.loaded.config.ruleMatching, enabledRuleIds: set.enabledRuleIds, dns: systemDnsCache() }),
     logger,
     engineName,
     enabledSources: opts.enabledSources,
