@@ -3,6 +3,9 @@
 // the endpoint's address and compares as a string; when it is missing, `=`/`in` ask whether the
 // address is among the literal's addresses and `!=` is the negation, on a connected IP socket with
 // a role only. The names a rule set compares with are the cache (host/engine/dns-cache.ts).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeBatch, type EventInput } from '../../host/engine/batch-encoder.js';
 import { DnsCache, fixedResolver, type DnsResolver } from '../../host/engine/dns-cache.js';
@@ -143,6 +146,22 @@ describe('DNS cache', () => {
       await cache.refresh();
     }
     expect(cache.intervalMs('api.k8s')).toBe(320_000);
+  }, 120_000);
+
+  it('the switch to the optimised module writes the table into the new module', async () => {
+    const cache = new DnsCache(fixedResolver(TABLE), { timer: false });
+    // a fresh module cache, so that the engine starts on -O0 and switches
+    const cacheDir = mkdtempSync(join(tmpdir(), 'saker-dns-tier-'));
+    try {
+      const engine = await compileEngine(rulesetFromYaml(rulesYaml({ k8s: 'fd.sip.name = api.k8s', tier: 'evt.type = connect' })), { ruleMatching: 'all', optimize: 'tiered', dns: cache, cacheDir });
+      expect(engine.tier).toBe('O0');
+      expect(names(engine, [toApi])).toEqual([['k8s', 'tier']]);
+      expect(await engine.optimized).toBe(true);
+      expect(engine.tier).toBe('opt');
+      expect(names(engine, [toApi, elsewhere])).toEqual([['k8s', 'tier'], ['tier']]);
+    } finally {
+      rmSync(cacheDir, { recursive: true, force: true });
+    }
   }, 120_000);
 
   it('without a cache, names are missing: = never holds, != holds on IP sockets', async () => {
