@@ -75,13 +75,27 @@ try {
   process.exit(1);
 }
 const load = createRequire(path.join(dir, 'package.json'));
-const { main } = load('./dist/host/cli/main.js');
-main(args).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err) => {
-    process.stderr.write(`saker: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 1;
-  },
-);
+// A child process of the daemon (the rules loader, host/reload/load-off-thread.ts) runs this
+// executable too: it names the module it wants in its environment.
+const childEntry = process.env.SAKER_CHILD_ENTRY;
+if (childEntry !== undefined) {
+  delete process.env.SAKER_CHILD_ENTRY;
+  load(path.resolve(dir, childEntry));
+} else {
+  runMain();
+}
+
+function runMain() {
+  // The daemon restarts itself once with its memory settings (host/cli/memory-tuning.ts).
+  load('./dist/host/cli/memory-tuning.js').restartWithMemorySettings(args);
+  const { main } = load('./dist/host/cli/main.js');
+  main(args).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err) => {
+      process.stderr.write(`saker: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

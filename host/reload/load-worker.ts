@@ -1,8 +1,8 @@
-// Worker thread entry: loads and validates one generation of config and rules off the daemon's
-// main thread, so a reload never stalls batch evaluation. Log lines are sent back to be written
-// by the daemon's logger; the result (plain data) or the error text is the reply.
+// Child process entry: loads and validates one generation of config and rules off the daemon's
+// main thread, so a reload never stalls batch evaluation. The child says `ready`, then the request
+// comes as an IPC message; log lines are sent back to be written by the daemon's logger; the
+// result (plain data) or the error text is the reply, after which the process exits.
 import * as nodeModule from 'node:module';
-import { parentPort, workerData } from 'node:worker_threads';
 import type { LogLevel } from '../config/keys.js';
 import type { LoadWorkerReply, LoadWorkerRequest } from './load-off-thread.js';
 
@@ -19,28 +19,35 @@ nodeModule.registerHooks?.({
   },
 });
 
-const request = workerData as LoadWorkerRequest;
-const { Logger } = await import('../cli/logger.js');
-const { loadRuleSet } = await import('../daemon/rule-set.js');
-
-const logs: [LogLevel, string][] = [];
-class CollectingLogger extends Logger {
-  override log(level: LogLevel, message: string): void {
-    logs.push([level, message]);
-  }
-}
-
-let reply: LoadWorkerReply;
-try {
-  const set = loadRuleSet({
-    configFile: request.configFile,
-    overrides: request.overrides,
-    rulesPaths: request.rulesPaths,
-    env: request.env,
-    logger: new CollectingLogger({ stderr: true, level: 'debug', iso8601: false }),
+// No top-level await: a single executable loads this module with require().
+void (async () => {
+  // Asked for once listening: a message that arrives before a listener exists is lost.
+  const request = await new Promise<LoadWorkerRequest>((resolve) => {
+    process.once('message', (m) => resolve(m as LoadWorkerRequest));
+    process.send!('ready');
   });
-  reply = { ok: true, set, logs };
-} catch (e) {
-  reply = { ok: false, error: e instanceof Error ? e.message : String(e), logs };
-}
-parentPort!.postMessage(reply);
+  const { Logger } = await import('../cli/logger.js');
+  const { loadRuleSet } = await import('../daemon/rule-set.js');
+
+  const logs: [LogLevel, string][] = [];
+  class CollectingLogger extends Logger {
+    override log(level: LogLevel, message: string): void {
+      logs.push([level, message]);
+    }
+  }
+
+  let reply: LoadWorkerReply;
+  try {
+    const set = loadRuleSet({
+      configFile: request.configFile,
+      overrides: request.overrides,
+      rulesPaths: request.rulesPaths,
+      env: request.env,
+      logger: new CollectingLogger({ stderr: true, level: 'debug', iso8601: false }),
+    });
+    reply = { ok: true, set, logs };
+  } catch (e) {
+    reply = { ok: false, error: e instanceof Error ? e.message : String(e), logs };
+  }
+  process.send!(reply, () => process.disconnect());
+})();

@@ -1,7 +1,7 @@
 // `npm run package`: the single executable runs with no Node, no npm and an empty PATH, from any
 // folder: `--version`, and `-V` on a rules file (which loads the bundled config and rules code).
-import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ const ROOT = resolve(__dirname, '..', '..');
 const EXE = join(ROOT, 'build', 'sea', 'saker');
 
 describe('single executable (Node SEA)', () => {
-  it('builds, then runs --version, -V and a replay through the engine from a temp dir with an empty PATH', () => {
+  it('builds, then runs --version, -V, a replay through the engine and a hot reload from a temp dir with an empty PATH', async () => {
     // npm puts node_modules/.bin (Node 24) first on PATH; do the same without npm.
     execFileSync(join(ROOT, 'node_modules', '.bin', 'node'), [join(ROOT, 'packaging', 'build-sea.mjs')], {
       cwd: ROOT,
@@ -57,5 +57,27 @@ describe('single executable (Node SEA)', () => {
     expect(replay.stderr).not.toContain('Error');
     expect(replay.status).toBe(0);
     expect(replay.stdout).toBe(RECORDING_ALERTS_UTC);
+
+    // The daemon runs restarted in place with its memory settings, and a hot reload loads the
+    // rules in a child process that runs the executable's own entry (SAKER_CHILD_ENTRY).
+    const daemon = spawn(EXE, ['-r', 'shadow.yaml', '-o', 'engine.kind=nodriver', '-M', '60'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let log = '';
+    daemon.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+    const exited = new Promise((r) => daemon.once('exit', r));
+    const until = async (what: string): Promise<void> => {
+      const deadline = Date.now() + 30_000;
+      while (!log.includes(what) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(log, `waiting for "${what}"`).toContain(what);
+    };
+    try {
+      await until("Opening 'syscall' source with no driver");
+      expect(readFileSync(`/proc/${daemon.pid}/environ`, 'utf8')).toContain('SAKER_MEMORY_TUNED=');
+      daemon.kill('SIGHUP');
+      await until('Reload applied');
+      expect(log).not.toContain('Error');
+    } finally {
+      daemon.kill('SIGTERM');
+      await exited;
+    }
   }, 300_000);
 });
