@@ -62,6 +62,8 @@ interface AddonModule {
   setContainerInfo(id: string, info: ContainerInfoInput | null): void;
   /** Entries in the addon's container table. */
   containerInfoCount(): number;
+  /** malloc_trim(0): gives the C library's free pages back to the kernel; true when some were. */
+  trimNativeHeap(): boolean;
 }
 
 function repoRoot(): string {
@@ -89,6 +91,15 @@ export function loadCaptureAddon(): AddonModule {
 /** Replays a capture file; resolves after the last batch was delivered. */
 export function replayCapture(path: string, onBatch: (batch: Uint8Array) => void, options: { batchEvents?: number } = {}): Promise<void> {
   return loadCaptureAddon().replayCapture(path, onBatch, options);
+}
+
+/** malloc_trim(0) through the addon; false when the addon is not built or released nothing. */
+export function trimNativeHeap(): boolean {
+  try {
+    return loadCaptureAddon().trimNativeHeap();
+  } catch {
+    return false;
+  }
 }
 
 export function createCapture(options: CaptureOptions = {}): Capture {

@@ -19,6 +19,7 @@ import { priorityLevel } from '../rules/index.js';
 import { alertFor, batchEventCount, lastEventTimeNs } from './alerts.js';
 import { MetricsSnapshotter } from './metrics-snapshot.js';
 import { SyscallDropMonitor, type ScapStats } from './event-drops.js';
+import { MemoryRelease } from './memory-release.js';
 import { interestingEventTypes, sha256File, type DaemonRuleSet } from './rule-set.js';
 import type { EventSource } from '../capture/event-source.js';
 
@@ -58,6 +59,8 @@ export interface DaemonOptions {
   /** Told the event types each generation needs (at start and when a reload is applied), for the kernel's syscall map. */
   applyEventTypes?: (types: { all: boolean; names: string[] }) => void;
   enabledSources: readonly string[];
+  /** malloc_trim(0) (the capture addon), run with a full collection after each applied reload. */
+  trimNativeHeap?: () => boolean;
 }
 
 export interface DaemonResult {
@@ -160,6 +163,8 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonResult> {
       const result: DaemonResult = { batches: 0, alerts: 0, reloadsApplied: 0, reloadsRejected: 0, exitCode: 0, events: 0, snapshots: 0 };
       let reloadTimeNs = startTimeNs;
       const publish = (a: Alert): void => delivery.pipeline.publish(a);
+      const memory = new MemoryRelease(opts.trimNativeHeap);
+      memory.schedule();
 
       // A generation becomes active at a batch boundary; its outputs before that, so no alert is lost.
       const applyPending = async (): Promise<void> => {
@@ -171,6 +176,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonResult> {
         const nextDelivery = readDeliveryConfig(next.set.loaded.tree, env);
         const webserverChanged = JSON.stringify(next.set.loaded.config.webserver) !== JSON.stringify(generation.loaded.config.webserver);
         generation = next.set;
+        memory.schedule();
         applyEventTypes?.(interestingEventTypes(generation));
         if (webserverChanged) {
           await webserver?.stop();
@@ -363,6 +369,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonResult> {
         if (timer) clearTimeout(timer);
         if (snapshotTimer) clearInterval(snapshotTimer);
         clearInterval(keepAlive);
+        memory.close();
         reloader.close();
         await reloader.idle();
         await webserver?.stop();

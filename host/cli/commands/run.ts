@@ -15,6 +15,7 @@ import { isCaptureFile, openCaptureReplay } from '../../capture/capture-replay.j
 import { CaptureStartError, type EventSource } from '../../capture/event-source.js';
 import { openLiveCapture } from '../../capture/live-capture.js';
 import { modernEbpfOptions } from '../../capture/modern-ebpf-config.js';
+import { trimNativeHeap } from '../../../native/capture.js';
 
 /** Falco's words when its driver cannot start; Saker adds why. */
 export const SCAP_INIT_ERROR = 'Initialization issues during scap_init';
@@ -91,7 +92,8 @@ export function runCommand(opts: RunOptions): Promise<DaemonResult> {
     env: opts.env,
     ...(opts.signals ? { signals: opts.signals } : {}),
     ...(events ? { events } : {}),
-    ...(openSource ? { openSource } : {}),
+    // The addon is loaded with a capture source; without one there is nothing of it to trim.
+    ...(openSource ? { openSource, trimNativeHeap } : {}),
     ...(opts.captureStats ? { captureStats: opts.captureStats } : {}),
     ...(opts.applyEventTypes ? { applyEventTypes: opts.applyEventTypes } : {}),
     ...(opts.deliveryDeps ? { deliveryDeps: opts.deliveryDeps } : {}),
