@@ -1,5 +1,9 @@
 // GET a JSON document from an HTTP server on a unix socket (the Docker Engine API), with a timeout.
-import { request } from 'node:http';
+import { createRequire } from 'node:module';
+
+// node:http through require(): an ES import builds the module's whole namespace, which loads
+// Node's bundled undici (a 760 KB script and its code, kept for the life of the daemon).
+const { request } = createRequire(import.meta.url)('node:http') as typeof import('node:http');
 
 export interface JsonResponse {
   status: number;

@@ -3,11 +3,17 @@
 // `webserver.prometheus_metrics_enabled`. `ssl_enabled` serves HTTPS with `ssl_certificate`, one
 // PEM file holding the key and the certificate, as Falco's.
 import { readFileSync } from 'node:fs';
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type { WebserverConfig } from '../config/keys.js';
 import { PROMETHEUS_CONTENT_TYPE } from './prometheus.js';
+
+// node:http through require(): an ES import builds the module's whole namespace, which loads
+// Node's bundled undici (a 760 KB script and its code, kept for the life of the daemon).
+const require = createRequire(import.meta.url);
+const { createServer: createHttpServer } = require('node:http') as typeof import('node:http');
+const { createServer: createHttpsServer } = require('node:https') as typeof import('node:https');
 
 export const HEALTHZ_BODY = '{"status": "ok"}';
 

@@ -10,12 +10,19 @@
 // Unlike Falco, the status code counts: 2xx delivered; 408, 429 and 5xx retried; other codes are
 // permanent failures.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import http from 'node:http';
-import https from 'node:https';
+import type * as HttpTypes from 'node:http';
+import type * as HttpsTypes from 'node:https';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { rootCertificates } from 'node:tls';
 import type { Alert } from '../alert.js';
 import { DeliveryError, type Channel } from '../channel.js';
+
+// node:http through require(): an ES import builds the module's whole namespace, which loads
+// Node's bundled undici (a 760 KB script and its code, kept for the life of the daemon).
+const require = createRequire(import.meta.url);
+const http = require('node:http') as typeof HttpTypes;
+const https = require('node:https') as typeof HttpsTypes;
 
 export interface HttpChannelOptions {
   url: string;
@@ -67,8 +74,8 @@ export class HttpChannel implements Channel {
   readonly name = 'http_output';
   readonly maxBatch = 1;
   private url!: URL;
-  private agent!: http.Agent;
-  private tls: Pick<https.AgentOptions, 'rejectUnauthorized' | 'checkServerIdentity' | 'ca' | 'cert' | 'key'> = {};
+  private agent!: HttpTypes.Agent;
+  private tls: Pick<HttpsTypes.AgentOptions, 'rejectUnauthorized' | 'checkServerIdentity' | 'ca' | 'cert' | 'key'> = {};
 
   constructor(private readonly options: HttpChannelOptions) {}
 
@@ -106,7 +113,7 @@ export class HttpChannel implements Channel {
   private post(body: string): Promise<void> {
     const o = this.options;
     const payload = Buffer.from(body, 'utf8');
-    const headers: http.OutgoingHttpHeaders = {
+    const headers: HttpTypes.OutgoingHttpHeaders = {
       'Content-Type': o.jsonOutput ? 'application/json' : 'text/plain',
       'Content-Length': payload.length,
       'User-Agent': o.userAgent ?? 'falcosecurity/falco',

@@ -23,6 +23,12 @@ beforeAll(() => {
 }, 120_000);
 
 describe('bin/saker.js', () => {
+  it("does not load Node's bundled undici (an ES import of node:http would, for the daemon's life)", () => {
+    const main = join(ROOT, 'dist', 'host', 'cli', 'main.js');
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', `await import(${JSON.stringify(main)}); console.log(process.moduleLoadList.filter((m) => m.includes('undici')).length)`], { cwd: ROOT, encoding: 'utf8' });
+    expect(out.trim()).toBe('0');
+  });
+
   it('--version prints the engine version the rules files gate on', () => {
     const out = execFileSync(process.execPath, [BIN, '--version'], { cwd: ROOT, env: ENV, encoding: 'utf8' });
     expect(out).toContain('Engine:        0.62.0');
