@@ -14,7 +14,8 @@ import { defaultLanguage, loadRules, type RuleSet } from '../host/rules/index.js
 
 const REPO = resolve(import.meta.dirname, '..');
 const SHARED = process.env.SAKER_SHARED_DIR ?? resolve(REPO, '..', 'shared');
-export const ADDON = join(REPO, 'native', 'build', 'Release', 'saker_capture.node');
+/** The built addon; SAKER_CAPTURE_ADDON points the bench at another build (A/B of two builds). */
+export const ADDON = process.env.SAKER_CAPTURE_ADDON ?? join(REPO, 'native', 'build', 'Release', 'saker_capture.node');
 
 export interface ProbeStats {
   kernelEvents?: number;
