@@ -5,7 +5,7 @@
 // batch objects get promoted there: under a steady event load the old generation kept growing by
 // 10-25 MiB of garbage between V8's own full collections. So one full collection and a
 // malloc_trim(0) run a little after start and after each applied reload (debounced: a burst of
-// reloads costs one pass), and every 30 s: about 10-20 ms on the main thread each (the capture's
+// reloads costs one pass), and every 30 s: about 20-30 ms on the main thread each (the capture's
 // ring holds the events meanwhile), under 0.1% of a core.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -38,7 +38,9 @@ export class MemoryRelease {
   }
 
   release(): void {
-    fullCollection()();
+    // 'last-resort' collects until nothing more goes and then releases V8's pooled pages (a plain
+    // full collection kept 10 MiB of freed pages in its pool until V8's memory reducer ran, ~8 s later).
+    fullCollection()({ type: 'major', execution: 'sync', flavor: 'last-resort' });
     this.trimNativeHeap?.();
   }
 
@@ -49,14 +51,21 @@ export class MemoryRelease {
   }
 }
 
-let collect: (() => void) | undefined;
+interface GcOptions {
+  type: 'major';
+  execution: 'sync';
+  flavor: 'last-resort';
+}
+type Collect = (options?: GcOptions) => void;
+
+let collect: Collect | undefined;
 
 /** V8's full collection: `gc` when node runs with --expose-gc, else exposed now in a fresh context. */
-function fullCollection(): () => void {
+function fullCollection(): Collect {
   if (collect) return collect;
-  const global = (globalThis as { gc?: () => void }).gc;
+  const global = (globalThis as { gc?: Collect }).gc;
   if (typeof global === 'function') return (collect = global);
   setFlagsFromString('--expose-gc');
-  collect = runInNewContext('gc') as () => void;
+  collect = runInNewContext('gc') as Collect;
   return collect;
 }
