@@ -14,15 +14,17 @@ import type * as HttpTypes from 'node:http';
 import type * as HttpsTypes from 'node:https';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { rootCertificates } from 'node:tls';
+import type * as TlsTypes from 'node:tls';
 import type { Alert } from '../alert.js';
 import { DeliveryError, type Channel } from '../channel.js';
 
 // node:http through require(): an ES import builds the module's whole namespace, which loads
-// Node's bundled undici (a 760 KB script and its code, kept for the life of the daemon).
+// Node's bundled undici (a 760 KB script and its code, kept for the life of the daemon). TLS only
+// when an https URL asks for it: loading it maps about 4 MB more of node's code.
 const require = createRequire(import.meta.url);
 const http = require('node:http') as typeof HttpTypes;
-const https = require('node:https') as typeof HttpsTypes;
+const https = (): typeof HttpsTypes => require('node:https') as typeof HttpsTypes;
+const tls = (): typeof TlsTypes => require('node:tls') as typeof TlsTypes;
 
 export interface HttpChannelOptions {
   url: string;
@@ -88,13 +90,13 @@ export class HttpChannel implements Channel {
       if (o.caCert) this.tls.ca = readFileSync(o.caCert, 'utf8');
       else if (o.caBundle) this.tls.ca = readFileSync(o.caBundle, 'utf8');
       else if (o.caPath && statSync(o.caPath, { throwIfNoEntry: false })?.isDirectory()) {
-        this.tls.ca = [...rootCertificates, ...readCaDirectory(o.caPath)];
+        this.tls.ca = [...tls().rootCertificates, ...readCaDirectory(o.caPath)];
       }
       if (o.mtls) {
         if (o.clientCert) this.tls.cert = readFileSync(o.clientCert, 'utf8');
         if (o.clientKey) this.tls.key = readFileSync(o.clientKey, 'utf8');
       }
-      this.agent = new https.Agent({ keepAlive: true, ...this.tls });
+      this.agent = new (https().Agent)({ keepAlive: true, ...this.tls });
     } else if (this.url.protocol === 'http:') {
       this.agent = new http.Agent({ keepAlive: true });
     } else {
@@ -120,7 +122,7 @@ export class HttpChannel implements Channel {
       Accept: '*/*',
     };
     if (o.compressUploads) headers.TE = 'gzip';
-    const lib = this.url.protocol === 'https:' ? https : http;
+    const lib = this.url.protocol === 'https:' ? https() : http;
     return new Promise<void>((resolve, reject) => {
       const req = lib.request(
         this.url,
