@@ -1,5 +1,6 @@
 // Node-API surface of the capture module. JS gets a Capture class:
 //   new Capture({ eventTypes, cpusPerRing, ringBytes, wakeupBytes, batchEvents, flushMs })
+//   prepare()             loads the probe on a thread of its own (start() waits for it)
 //   start(onBatch)        onBatch(Uint8Array) receives batch ABI v1 buffers (external memory, no copy)
 //   setEventTypes(ids)    run-time change of the captured types (state types always stay)
 //   stats()               counters and table sizes
@@ -47,7 +48,8 @@ class Capture : public Napi::ObjectWrap<Capture> {
  public:
   static Napi::Function Define(Napi::Env env) {
     return DefineClass(env, "Capture",
-                       {InstanceMethod("start", &Capture::Start), InstanceMethod("stop", &Capture::Stop),
+                       {InstanceMethod("prepare", &Capture::Prepare), InstanceMethod("start", &Capture::Start),
+                        InstanceMethod("stop", &Capture::Stop),
                         InstanceMethod("setEventTypes", &Capture::SetEventTypes),
                         InstanceMethod("stats", &Capture::Stats)});
   }
@@ -65,14 +67,45 @@ class Capture : public Napi::ObjectWrap<Capture> {
     if (file.IsString()) opts_.captureFile = file.As<Napi::String>().Utf8Value();
   }
 
+  ~Capture() override { joinPrepared(); }
+
  private:
+  // The probe's load (BPF verification: most of start()'s 0.4 s) on a thread of its own, so the
+  // daemon loads its rules meanwhile. Nothing is attached before start().
+  Napi::Value Prepare(const Napi::CallbackInfo& info) {
+    if (consumer_ || prepared_) throw Napi::Error::New(info.Env(), "capture already prepared or started");
+    prepared_ = std::make_unique<Consumer>(opts_);
+    Consumer* c = prepared_.get();
+    prepThread_ = std::thread([this, c]() {
+      try {
+        c->prepare();
+      } catch (const std::exception& e) {
+        prepError_ = e.what();
+      }
+    });
+    return info.Env().Undefined();
+  }
+
+  void joinPrepared() {
+    if (prepThread_.joinable()) prepThread_.join();
+  }
+
   Napi::Value Start(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     if (consumer_) throw Napi::Error::New(env, "capture already started");
     if (info.Length() < 1 || !info[0].IsFunction()) throw Napi::TypeError::New(env, "start(onBatch): onBatch must be a function");
-    auto consumer = std::make_unique<Consumer>(opts_);
+    std::unique_ptr<Consumer> consumer;
     try {
-      consumer->open();
+      if (prepared_) {
+        joinPrepared();
+        consumer = std::move(prepared_);
+        if (!prepError_.empty()) throw std::runtime_error(prepError_);
+        consumer->setOptionsTypes(opts_.types);  // set since prepare()
+        consumer->open();
+      } else {
+        consumer = std::make_unique<Consumer>(opts_);
+        consumer->open();
+      }
     } catch (const std::exception& e) {
       throw Napi::Error::New(env, std::string("capture: ") + e.what());
     }
@@ -125,6 +158,9 @@ class Capture : public Napi::ObjectWrap<Capture> {
     Napi::Env env = info.Env();
     auto deferred = Napi::Promise::Deferred::New(env);
     if (!running_) {
+      // prepared and never started: the probe is closed with its consumer
+      joinPrepared();
+      prepared_.reset();
       deferred.Resolve(env.Undefined());
       return deferred.Promise();
     }
@@ -168,6 +204,9 @@ class Capture : public Napi::ObjectWrap<Capture> {
 
   ConsumerOptions opts_;
   std::unique_ptr<Consumer> consumer_;
+  std::unique_ptr<Consumer> prepared_;  // prepare() to start()
+  std::thread prepThread_;
+  std::string prepError_;
   Napi::ThreadSafeFunction tsfn_;
   std::thread thread_;
   bool running_ = false;

@@ -41,6 +41,8 @@ export interface CaptureStats {
 }
 
 export interface Capture {
+  /** Starts loading the probe (BPF verification) on a thread of its own; start() waits for it (and throws its error). */
+  prepare(): void;
   /** Loads and attaches the probe, then calls onBatch with each batch (external memory, not copied). */
   start(onBatch: (batch: Uint8Array) => void): void;
   setEventTypes(ids: number[]): void;

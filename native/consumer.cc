@@ -187,11 +187,17 @@ void Consumer::open() {
     state_.names.recorder = &capture_;
   }
   std::lock_guard<std::mutex> lock(probeMu_);
-  probe_.open(opts_.probe, &Consumer::onRecordThunk, this);
+  if (!probe_.loaded()) probe_.load(opts_.probe, &Consumer::onRecordThunk, this);
+  probe_.attachState();
   std::set<uint16_t> all = opts_.types;
   for (uint16_t t : stateTypes()) all.insert(t);
   probe_.setTypes(all);
   stats.threads = state_.threads.size();
+}
+
+void Consumer::prepare() {
+  std::lock_guard<std::mutex> lock(probeMu_);
+  probe_.load(opts_.probe, &Consumer::onRecordThunk, this);
 }
 
 void Consumer::setTypes(std::set<uint16_t> types) {

@@ -37,6 +37,11 @@ class Consumer {
   explicit Consumer(const ConsumerOptions& opts);
   /** Seeds state from /proc and loads the probe (throws on failure). */
   void open();
+  /** The probe's load only (BPF verification: most of open()'s time), ahead of open(); nothing is
+   * attached, so nothing is captured until open(). Any thread; not concurrently with open(). */
+  void prepare();
+  /** The rule event types open() attaches (they may be known only after prepare()). */
+  void setOptionsTypes(std::set<uint16_t> types) { opts_.types = std::move(types); }
   /** Thread body: polls until stop is requested, then detaches, drains and flushes. */
   void run(const Deliver& deliver);
   void requestStop() { stop_.store(true); }

@@ -59,6 +59,11 @@ int silentPrint(enum libbpf_print_level level, const char* fmt, va_list args) {
 Probe::~Probe() { close(); }
 
 void Probe::open(const ProbeOptions& opts, RecordFn fn, void* ctx) {
+  load(opts, fn, ctx);
+  attachState();
+}
+
+void Probe::load(const ProbeOptions& opts, RecordFn fn, void* ctx) {
   libbpf_set_print(silentPrint);
   // This kernel charges BPF memory to the memory cgroup; the memlock limit only matters on old
   // kernels, and raising it needs CAP_SYS_RESOURCE, which root here lacks. Try, never insist.
@@ -107,7 +112,9 @@ void Probe::open(const ProbeOptions& opts, RecordFn fn, void* ctx) {
     else if (ring_buffer__add(rb_, fd, reinterpret_cast<ring_buffer_sample_fn>(fn), ctx)) rb_ = nullptr;
     if (!rb_) throw std::runtime_error(errText("cannot poll the ring buffers", errno));
   }
+}
 
+void Probe::attachState() {
   // State tracepoints run whatever the rules are: fork, exec and exit keep the thread table right.
   for (struct bpf_program* p : {skel_->progs.t_fork, skel_->progs.t_exec, skel_->progs.t_exit}) {
     struct bpf_link* l = bpf_program__attach(p);

@@ -30,6 +30,11 @@ class Probe {
   ~Probe();
   /** Loads the programs and creates the rings; throws std::runtime_error with the cause. */
   void open(const ProbeOptions& opts, RecordFn fn, void* ctx);
+  /** open() in two steps: load() (BPF verification, the rings; nothing attached yet) ... */
+  void load(const ProbeOptions& opts, RecordFn fn, void* ctx);
+  /** ... then attachState() (the fork/exec/exit tracepoints). */
+  void attachState();
+  bool loaded() const { return skel_ != nullptr; }
   /** Enables exactly these event type ids (attaching programs not yet attached). */
   void setTypes(const std::set<uint16_t>& types);
   /** Consumes what is in the rings, waiting at most timeoutMs for data. Returns records seen. */

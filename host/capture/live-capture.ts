@@ -18,6 +18,41 @@ export interface LiveCaptureOptions {
   captureFile?: string;
   /** Told about event types no capture program exists for. */
   warn?: (message: string) => void;
+  /** A capture prepareLiveCapture() began loading with the same ring settings (used instead of a new one). */
+  prepared?: PreparedCapture;
+}
+
+/** A probe being loaded in the background (see prepareLiveCapture). */
+export interface PreparedCapture {
+  readonly capture: Capture;
+  /** Closes the probe unless openLiveCapture() took it. */
+  discard(): Promise<void>;
+}
+
+/**
+ * Starts loading the probe (BPF verification; nothing is attached yet) on a thread of the addon,
+ * before the rules are loaded: the two overlap. Undefined when the probe cannot run here;
+ * openLiveCapture then reports why, as without preparation.
+ */
+export function prepareLiveCapture(opts: { cpusPerRing?: number; ringBytes?: number }): PreparedCapture | undefined {
+  if (bpfUnavailableReason() !== undefined) return undefined;
+  const options: CaptureOptions = { eventTypes: [] };
+  if (opts.cpusPerRing !== undefined) options.cpusPerRing = opts.cpusPerRing;
+  if (opts.ringBytes !== undefined) options.ringBytes = opts.ringBytes;
+  try {
+    const capture = createCapture(options);
+    capture.prepare();
+    let taken = false;
+    return {
+      get capture() {
+        taken = true;
+        return capture;
+      },
+      discard: () => (taken ? Promise.resolve() : capture.stop()),
+    };
+  } catch {
+    return undefined;
+  }
 }
 
 /** Why the probe cannot be loaded on this host, checked before trying (clearer than libbpf's errno). */
@@ -47,7 +82,12 @@ export function openLiveCapture(opts: LiveCaptureOptions): EventSource {
   // (a container's fields read as missing until its lookup lands, as with Falco's plugin).
   let containers: ContainerMetadataSetup | undefined;
   try {
-    cap = createCapture(options);
+    if (opts.prepared !== undefined) {
+      cap = opts.prepared.capture;
+      cap.setEventTypes(options.eventTypes!);
+    } else {
+      cap = createCapture(options);
+    }
     containers = setupContainerMetadata(loadCaptureAddon(), opts.warn ? { warn: opts.warn } : {});
     const { service } = containers;
     service.watch();

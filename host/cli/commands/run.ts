@@ -13,7 +13,7 @@ import type { Logger } from '../logger.js';
 import { batchFileSource } from '../../daemon/replay-source.js';
 import { isCaptureFile, openCaptureReplay } from '../../capture/capture-replay.js';
 import { CaptureStartError, type EventSource } from '../../capture/event-source.js';
-import { openLiveCapture } from '../../capture/live-capture.js';
+import { openLiveCapture, type PreparedCapture } from '../../capture/live-capture.js';
 import { modernEbpfOptions } from '../../capture/modern-ebpf-config.js';
 import { trimNativeHeap } from '../../../native/capture.js';
 
@@ -35,6 +35,8 @@ export interface RunOptions {
   captureStats?: () => ScapStats;
   applyEventTypes?: (types: { all: boolean; names: string[] }) => void;
   deliveryDeps?: Partial<DeliveryDeps>;
+  /** The probe, already loading (modern_ebpf): opened with it instead of a new one. */
+  prepared?: PreparedCapture;
 }
 
 export function runCommand(opts: RunOptions): Promise<DaemonResult> {
@@ -63,7 +65,7 @@ export function runCommand(opts: RunOptions): Promise<DaemonResult> {
       for (const src of opts.enabledSources) logger.info(`Opening '${src}' source with modern BPF probe.`);
       try {
         const ring = modernEbpfOptions(opts.initial.loaded.tree);
-        const source = openLiveCapture({ types, ...ring, warn: (m) => logger.debug(m) });
+        const source = openLiveCapture({ types, ...ring, warn: (m) => logger.debug(m), ...(opts.prepared ? { prepared: opts.prepared } : {}) });
         // Logged once the probe is attached: from here on, events are captured.
         logger.info(`One ring buffer every '${ring.cpusPerRing}' CPUs.`);
         return source;
