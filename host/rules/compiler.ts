@@ -7,7 +7,7 @@ import { appendMatches, type OutputAppend } from './append-output.js';
 import { DEPRECATED_FIELDS, DEPRECATED_FIELD_DESCS, type DeprecatedField } from './codes.js';
 import type { LoadContext } from './context.js';
 import type { RuleCollector } from './collector.js';
-import { foldExceptions, substituteList } from './condition-text.js';
+import { conditionWords, foldExceptions, substituteList } from './condition-text.js';
 import { isSyntaxErrorLike, type RuleLanguage } from './language.js';
 import { resolveMacros } from './macros.js';
 import { RuleLoadError, type FileLoadResult } from './result.js';
@@ -102,8 +102,15 @@ export class RuleCompiler {
   /** Substitutes every list into the text (in list order) and parses it. */
   private parse(condition: string, lists: ResolvedList[], ctx: LoadContext): Expr {
     let text = condition;
+    // A list is substituted where its name is a whole word (between delimiters): only lists whose
+    // name is one of the text's words can change it (checking each list's name against each
+    // condition was a tenth of a load). The words are read again after each substitution, since
+    // the items can name lists that come later.
+    let words = conditionWords(text);
     for (const l of lists) {
+      if (!words.has(l.name)) continue;
       const r = substituteList(text, l.name, l.items);
+      if (r.text !== text) words = conditionWords(r.text);
       text = r.text;
       if (r.used) l.used = true;
     }
@@ -124,9 +131,15 @@ export class RuleCompiler {
     condition: string,
     ctx: LoadContext,
   ): Expr {
-    const table = new Map<string, Expr>();
-    for (const m of macros) if (visible(m)) table.set(m.name, m.expr);
-    const res = resolveMacros(expr, table);
+    // looked up by name as the expansion meets identifiers (a table of every visible macro built
+    // for each rule and macro was a tenth of a load)
+    const byName = macrosByName(macros);
+    const res = resolveMacros(expr, {
+      get: (name) => {
+        const m = byName.get(name);
+        return m !== undefined && visible(m) ? m.expr : undefined;
+      },
+    });
     const firstError = res.errors[0];
     const firstUnknown = res.unknown[0];
     if (firstError || firstUnknown) {
@@ -315,4 +328,13 @@ export class RuleCompiler {
       this.result.addWarning('LOAD_DEPRECATED_ITEM', DEPRECATED_FIELD_DESCS[field], condCtx.inCondition(pos, condition), field);
     }
   }
+}
+
+const macroIndexes = new WeakMap<readonly ResolvedMacro[], Map<string, ResolvedMacro>>();
+
+/** The macros by name (the last of a name wins, as the table they replace did). */
+function macrosByName(macros: readonly ResolvedMacro[]): Map<string, ResolvedMacro> {
+  let byName = macroIndexes.get(macros);
+  if (byName === undefined) macroIndexes.set(macros, (byName = new Map(macros.map((m) => [m.name, m]))));
+  return byName;
 }

@@ -18,6 +18,11 @@ function parenItem(e: string): string {
 const BLANKS = ' \t\n\r';
 const DELIMS = BLANKS + '(),=';
 
+/** The whole words of a condition as substituteList() sees them (between its delimiters). */
+export function conditionWords(cnd: string): Set<string> {
+  return new Set(cnd.split(/[ \t\n\r(),=]+/));
+}
+
 /**
  * Replaces every whole-word occurrence of `name` (bounded by blanks, parentheses, commas, '=' or
  * the string ends) with the list's items joined by ", ". Returns the new text and whether the

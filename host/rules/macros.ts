@@ -11,7 +11,12 @@ export interface MacroResolution {
   errors: { message: string; pos: Pos }[];
 }
 
-export function resolveMacros(expr: Expr, macros: ReadonlyMap<string, Expr>): MacroResolution {
+/** The macros a condition may use, by name (a Map, or a filtered view of one). */
+export interface MacroTable {
+  get(name: string): Expr | undefined;
+}
+
+export function resolveMacros(expr: Expr, macros: MacroTable): MacroResolution {
   const out: MacroResolution = { expr, resolved: [], unknown: [], errors: [] };
   const path: string[] = [];
   const visit = (e: Expr): Expr => {
