@@ -104,13 +104,13 @@ export class RuleCompiler {
     let text = condition;
     // A list is substituted where its name is a whole word (between delimiters): only lists whose
     // name is one of the text's words can change it (checking each list's name against each
-    // condition was a tenth of a load). The words are read again after each substitution, since
-    // the items can name lists that come later.
-    let words = conditionWords(text);
+    // condition was a tenth of a load). A substitution adds its items' words, since the items can
+    // name lists that come later.
+    const words = conditionWords(text);
     for (const l of lists) {
       if (!words.has(l.name)) continue;
       const r = substituteList(text, l.name, l.items);
-      if (r.text !== text) words = conditionWords(r.text);
+      if (r.used) for (const item of l.items) for (const w of conditionWords(item)) words.add(w);
       text = r.text;
       if (r.used) l.used = true;
     }
