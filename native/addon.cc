@@ -101,11 +101,10 @@ class Capture : public Napi::ObjectWrap<Capture> {
         consumer = std::move(prepared_);
         if (!prepError_.empty()) throw std::runtime_error(prepError_);
         consumer->setOptionsTypes(opts_.types);  // set since prepare()
-        consumer->open();
       } else {
         consumer = std::make_unique<Consumer>(opts_);
-        consumer->open();
       }
+      consumer->open();
     } catch (const std::exception& e) {
       throw Napi::Error::New(env, std::string("capture: ") + e.what());
     }
@@ -280,8 +279,8 @@ Napi::Value ContainerIdFromCgroup(const Napi::CallbackInfo& info) {
 }
 
 // Hands the C library's free pages back to the kernel, in every arena (not only the top of the
-// main heap, which free() already trims). The daemon calls it after a hot reload: the loader and
-// compiler threads leave megabytes of freed blocks behind. True when memory was released.
+// main heap, which free() already trims). The daemon calls it after start, after each hot reload
+// and periodically (host/daemon/memory-release.ts). True when memory was released.
 Napi::Value TrimNativeHeap(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), malloc_trim(0) != 0);
 }

@@ -58,11 +58,6 @@ int silentPrint(enum libbpf_print_level level, const char* fmt, va_list args) {
 
 Probe::~Probe() { close(); }
 
-void Probe::open(const ProbeOptions& opts, RecordFn fn, void* ctx) {
-  load(opts, fn, ctx);
-  attachState();
-}
-
 void Probe::load(const ProbeOptions& opts, RecordFn fn, void* ctx) {
   libbpf_set_print(silentPrint);
   // This kernel charges BPF memory to the memory cgroup; the memlock limit only matters on old
@@ -112,6 +107,7 @@ void Probe::load(const ProbeOptions& opts, RecordFn fn, void* ctx) {
     else if (ring_buffer__add(rb_, fd, reinterpret_cast<ring_buffer_sample_fn>(fn), ctx)) rb_ = nullptr;
     if (!rb_) throw std::runtime_error(errText("cannot poll the ring buffers", errno));
   }
+  loaded_ = true;
 }
 
 void Probe::attachState() {
@@ -191,6 +187,7 @@ void Probe::close(bool background) {
   capture_bpf* skel = skel_;
   rb_ = nullptr;
   skel_ = nullptr;
+  loaded_ = false;
   attached_.clear();
   enabled_.clear();
   if (background) std::thread(teardown, std::move(links), rb, std::move(fds), skel).detach();

@@ -28,13 +28,13 @@ class Probe {
  public:
   using RecordFn = int (*)(void* ctx, void* data, size_t size);
   ~Probe();
-  /** Loads the programs and creates the rings; throws std::runtime_error with the cause. */
-  void open(const ProbeOptions& opts, RecordFn fn, void* ctx);
-  /** open() in two steps: load() (BPF verification, the rings; nothing attached yet) ... */
+  /** Loads the programs (BPF verification) and creates the rings, attaching nothing; throws
+   * std::runtime_error with the cause. */
   void load(const ProbeOptions& opts, RecordFn fn, void* ctx);
-  /** ... then attachState() (the fork/exec/exit tracepoints). */
+  /** After load(): attaches the fork/exec/exit tracepoints the state needs whatever the rules. */
   void attachState();
-  bool loaded() const { return skel_ != nullptr; }
+  /** load() has completed. */
+  bool loaded() const { return loaded_; }
   /** Enables exactly these event type ids (attaching programs not yet attached). */
   void setTypes(const std::set<uint16_t>& types);
   /** Consumes what is in the rings, waiting at most timeoutMs for data. Returns records seen. */
@@ -50,6 +50,7 @@ class Probe {
 
  private:
   capture_bpf* skel_ = nullptr;
+  bool loaded_ = false;
   ring_buffer* rb_ = nullptr;
   std::vector<int> ringFds_;
   std::vector<::bpf_link*> links_;
