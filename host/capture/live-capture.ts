@@ -24,9 +24,18 @@ export interface LiveCaptureOptions {
 
 /** A probe being loaded in the background (see prepareLiveCapture). */
 export interface PreparedCapture {
-  readonly capture: Capture;
-  /** Closes the probe unless openLiveCapture() took it. */
+  /** Hands the capture over (openLiveCapture); discard() then leaves it to its new owner. */
+  take(): Capture;
+  /** Closes the probe unless it was taken. */
   discard(): Promise<void>;
+}
+
+/** The ring settings as capture options. */
+function ringOptions(opts: { cpusPerRing?: number; ringBytes?: number }, eventTypes: number[]): CaptureOptions {
+  const options: CaptureOptions = { eventTypes };
+  if (opts.cpusPerRing !== undefined) options.cpusPerRing = opts.cpusPerRing;
+  if (opts.ringBytes !== undefined) options.ringBytes = opts.ringBytes;
+  return options;
 }
 
 /**
@@ -36,15 +45,12 @@ export interface PreparedCapture {
  */
 export function prepareLiveCapture(opts: { cpusPerRing?: number; ringBytes?: number }): PreparedCapture | undefined {
   if (bpfUnavailableReason() !== undefined) return undefined;
-  const options: CaptureOptions = { eventTypes: [] };
-  if (opts.cpusPerRing !== undefined) options.cpusPerRing = opts.cpusPerRing;
-  if (opts.ringBytes !== undefined) options.ringBytes = opts.ringBytes;
   try {
-    const capture = createCapture(options);
+    const capture = createCapture(ringOptions(opts, []));
     capture.prepare();
     let taken = false;
     return {
-      get capture() {
+      take: () => {
         taken = true;
         return capture;
       },
@@ -72,9 +78,7 @@ export function openLiveCapture(opts: LiveCaptureOptions): EventSource {
     if (sel.uncapturable.length > 0) opts.warn?.(`Event types without a capture program, not captured: ${sel.uncapturable.join(', ')}`);
     return sel.ids;
   };
-  const options: CaptureOptions = { eventTypes: idsOf(opts.types) };
-  if (opts.cpusPerRing !== undefined) options.cpusPerRing = opts.cpusPerRing;
-  if (opts.ringBytes !== undefined) options.ringBytes = opts.ringBytes;
+  const options = ringOptions(opts, idsOf(opts.types));
   if (opts.captureFile !== undefined) options.captureFile = opts.captureFile;
   const queue = new BatchQueue({ releaseAfterUse: true });
   let cap: Capture;
@@ -83,7 +87,7 @@ export function openLiveCapture(opts: LiveCaptureOptions): EventSource {
   let containers: ContainerMetadataSetup | undefined;
   try {
     if (opts.prepared !== undefined) {
-      cap = opts.prepared.capture;
+      cap = opts.prepared.take();
       cap.setEventTypes(options.eventTypes!);
     } else {
       cap = createCapture(options);

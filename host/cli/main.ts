@@ -294,7 +294,7 @@ async function steps(argv: string[], io: CliIo, logger: Logger): Promise<number 
     });
     return ran.exitCode;
   } finally {
-    // a start that ends before the capture opens (a rules error, -L, --dry-run) closes the probe
+    // a run that ends before the capture opens (a rules error, a failed compile) closes the probe
     await prepared?.discard();
   }
 }
