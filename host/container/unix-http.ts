@@ -1,9 +1,5 @@
 // GET a JSON document from an HTTP server on a unix socket (the Docker Engine API), with a timeout.
-import { createRequire } from 'node:module';
-
-// node:http through require(): an ES import builds the module's whole namespace, which loads
-// Node's bundled undici (a 760 KB script and its code, kept for the life of the daemon).
-const { request } = createRequire(import.meta.url)('node:http') as typeof import('node:http');
+import { http } from '../node-http.js';
 
 export interface JsonResponse {
   status: number;
@@ -12,7 +8,7 @@ export interface JsonResponse {
 
 export function getJsonOverUnixSocket(socketPath: string, path: string, timeoutMs: number): Promise<JsonResponse> {
   return new Promise((resolve, reject) => {
-    const req = request({ socketPath, path, method: 'GET', headers: { host: 'localhost', accept: 'application/json' } }, (res) => {
+    const req = http.request({ socketPath, path, method: 'GET', headers: { host: 'localhost', accept: 'application/json' } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('error', reject);
@@ -55,7 +51,7 @@ export function streamJsonOverUnixSocket(
     ended = true;
     onEnd(error);
   };
-  const req = request({ socketPath, path, method: 'GET', headers: { host: 'localhost', accept: 'application/json' } }, (res) => {
+  const req = http.request({ socketPath, path, method: 'GET', headers: { host: 'localhost', accept: 'application/json' } }, (res) => {
     if (res.statusCode !== 200) {
       res.resume();
       finish(new Error(`${socketPath} ${path}: HTTP ${res.statusCode ?? 0}`));

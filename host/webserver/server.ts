@@ -4,18 +4,10 @@
 // PEM file holding the key and the certificate, as Falco's.
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type { WebserverConfig } from '../config/keys.js';
+import { http, https } from '../node-http.js';
 import { PROMETHEUS_CONTENT_TYPE } from './prometheus.js';
-
-// node:http through require(): an ES import builds the module's whole namespace, which loads
-// Node's bundled undici (a 760 KB script and its code, kept for the life of the daemon).
-const require = createRequire(import.meta.url);
-const { createServer: createHttpServer } = require('node:http') as typeof import('node:http');
-// TLS only when ssl_enabled: loading it maps about 4 MB more of node's code.
-const createHttpsServer = (...args: Parameters<typeof import('node:https').createServer>) =>
-  (require('node:https') as typeof import('node:https')).createServer(...args);
 
 export const HEALTHZ_BODY = '{"status": "ok"}';
 
@@ -50,9 +42,9 @@ export class Webserver {
       } catch {
         throw new Error(`Could not create embedded webserver: cannot read ssl_certificate ${this.config.sslCertificate}`);
       }
-      server = createHttpsServer({ key: pem, cert: pem }, handle) as unknown as Server;
+      server = https().createServer({ key: pem, cert: pem }, handle) as unknown as Server;
     } else {
-      server = createHttpServer(handle);
+      server = http.createServer(handle);
     }
     await new Promise<void>((resolve, reject) => {
       server.once('error', (e) => reject(new Error(`Could not create embedded webserver: ${e.message}`)));

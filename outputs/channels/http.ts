@@ -12,19 +12,10 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import type * as HttpTypes from 'node:http';
 import type * as HttpsTypes from 'node:https';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import type * as TlsTypes from 'node:tls';
+import { http, https, tls } from '../../host/node-http.js';
 import type { Alert } from '../alert.js';
 import { DeliveryError, type Channel } from '../channel.js';
-
-// node:http through require(): an ES import builds the module's whole namespace, which loads
-// Node's bundled undici (a 760 KB script and its code, kept for the life of the daemon). TLS only
-// when an https URL asks for it: loading it maps about 4 MB more of node's code.
-const require = createRequire(import.meta.url);
-const http = require('node:http') as typeof HttpTypes;
-const https = (): typeof HttpsTypes => require('node:https') as typeof HttpsTypes;
-const tls = (): typeof TlsTypes => require('node:tls') as typeof TlsTypes;
 
 export interface HttpChannelOptions {
   url: string;
