@@ -31,7 +31,6 @@ interface ArgParse {
 export class FieldRegistry {
   private readonly all: FieldDef[] = [];
   private readonly byName = new Map<string, FieldDef>();
-  private readonly byGroup = new Map<FieldGroup, FieldDef[]>();
   /**
    * Per group, the fields by class (the name up to its first '.'), longest name first: match()
    * looks only at the text's class (the loader asks it of every literal and field of every rule;
@@ -48,9 +47,6 @@ export class FieldRegistry {
     if (this.byName.has(def.name)) throw new Error(`field ${def.name} is already registered`);
     this.all.push(def);
     this.byName.set(def.name, def);
-    const group = this.byGroup.get(def.group) ?? [];
-    group.push(def);
-    this.byGroup.set(def.group, group);
     const classes = this.byGroupClass.get(def.group) ?? new Map<string, FieldDef[]>();
     this.byGroupClass.set(def.group, classes);
     const cls = fieldClass(def.name);

@@ -18,9 +18,12 @@ function parenItem(e: string): string {
 const BLANKS = ' \t\n\r';
 const DELIMS = BLANKS + '(),=';
 
+// no character of DELIMS is special inside a character class
+const DELIM_RUN = new RegExp(`[${DELIMS}]+`);
+
 /** The whole words of a condition as substituteList() sees them (between its delimiters). */
 export function conditionWords(cnd: string): Set<string> {
-  return new Set(cnd.split(/[ \t\n\r(),=]+/));
+  return new Set(cnd.split(DELIM_RUN));
 }
 
 /**
