@@ -59,7 +59,7 @@ export interface DaemonOptions {
   /** Told the event types each generation needs (at start and when a reload is applied), for the kernel's syscall map. */
   applyEventTypes?: (types: { all: boolean; names: string[] }) => void;
   enabledSources: readonly string[];
-  /** malloc_trim(0) (the capture addon), run with a full collection after each applied reload. */
+  /** malloc_trim(0) (the capture addon), run with each full collection of memory-release.ts. */
   trimNativeHeap?: () => boolean;
 }
 

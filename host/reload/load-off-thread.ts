@@ -49,7 +49,7 @@ export function loadRuleSetOffThread(request: LoadWorkerRequest, logger: Logger)
     });
     child.on('message', (reply: LoadWorkerReply | 'ready') => {
       if (reply === 'ready') {
-        child.send({ ...request, env: { ...request.env } });
+        child.send(request);
         return;
       }
       if (settled) return;
