@@ -3,6 +3,7 @@
 //   prepare()             loads the probe on a thread of its own (start() waits for it)
 //   start(onBatch)        onBatch(Uint8Array) receives batch ABI v1 buffers (external memory, no copy)
 //   setEventTypes(ids)    run-time change of the captured types (state types always stay)
+//   setOpenFilter(f|null) the in-kernel open prefilter (before start, after prepare, while running)
 //   stats()               counters and table sizes
 //   stop() → Promise      detaches, drains the rings, delivers the last batch, then resolves
 // replayCapture(path, onBatch, options) → Promise (capture files, see capture_file.h), and
@@ -15,8 +16,10 @@
 #include <memory>
 #include <thread>
 
+#include "capture.h"
 #include "consumer.h"
 #include "container_napi.h"
+#include "event_ids.h"
 
 namespace {
 
@@ -44,6 +47,49 @@ uint32_t optU32(const Napi::Object& o, const char* key, uint32_t def) {
   return v.IsNumber() ? v.As<Napi::Number>().Uint32Value() : def;
 }
 
+// setOpenFilter's argument: { dropRead, dropWrite, prefixes, exact } or null (nothing dropped).
+// Throws a clear Error for an id that is not an open-family type, or a key that is not absolute or
+// is longer than SAKER_KEY_MAX bytes.
+saker::OpenFilter parseOpenFilter(Napi::Env env, const Napi::Value& v) {
+  saker::OpenFilter f;
+  if (v.IsNull() || v.IsUndefined()) return f;
+  if (!v.IsObject() || v.IsArray()) throw Napi::TypeError::New(env, "setOpenFilter(filter): filter must be an object or null");
+  Napi::Object o = v.As<Napi::Object>();
+  auto list = [&](const char* name) {
+    Napi::Value x = o.Get(name);
+    if (x.IsUndefined()) return Napi::Array::New(env);
+    if (!x.IsArray()) throw Napi::TypeError::New(env, std::string("setOpenFilter: ") + name + " must be an array");
+    return x.As<Napi::Array>();
+  };
+  for (const char* name : {"dropRead", "dropWrite"}) {
+    Napi::Array a = list(name);
+    for (uint32_t i = 0; i < a.Length(); i++) {
+      Napi::Value x = a.Get(i);
+      double id = x.IsNumber() ? x.As<Napi::Number>().DoubleValue() : -1;
+      if (id != SAKER_EVT_OPEN && id != SAKER_EVT_OPENAT && id != SAKER_EVT_OPENAT2 && id != SAKER_EVT_CREAT)
+        throw Napi::Error::New(env, std::string("setOpenFilter: ") + name + "[" + std::to_string(i) + "] = " +
+                                        x.ToString().Utf8Value() + " is not an open-family event type id (open, openat, openat2, creat)");
+      (name[4] == 'R' ? f.dropRead : f.dropWrite).insert(uint16_t(id));
+    }
+  }
+  for (const char* name : {"prefixes", "exact"}) {
+    Napi::Array a = list(name);
+    for (uint32_t i = 0; i < a.Length(); i++) {
+      Napi::Value x = a.Get(i);
+      std::string where = std::string("setOpenFilter: ") + name + "[" + std::to_string(i) + "]";
+      if (!x.IsString()) throw Napi::TypeError::New(env, where + " must be a string");
+      std::string key = x.As<Napi::String>().Utf8Value();
+      if (key.empty() || key[0] != '/') throw Napi::Error::New(env, where + " \"" + key + "\" is not an absolute path");
+      if (key.size() > SAKER_KEY_MAX)
+        throw Napi::Error::New(env, where + " is " + std::to_string(key.size()) + " bytes, longer than " + std::to_string(SAKER_KEY_MAX));
+      (name[0] == 'p' ? f.prefixes : f.exact).push_back(key);
+    }
+  }
+  if (f.prefixes.size() + f.exact.size() > saker::kOpenFilterMaxKeys)
+    throw Napi::Error::New(env, "setOpenFilter: more than " + std::to_string(saker::kOpenFilterMaxKeys) + " keys");
+  return f;
+}
+
 class Capture : public Napi::ObjectWrap<Capture> {
  public:
   static Napi::Function Define(Napi::Env env) {
@@ -51,6 +97,7 @@ class Capture : public Napi::ObjectWrap<Capture> {
                        {InstanceMethod("prepare", &Capture::Prepare), InstanceMethod("start", &Capture::Start),
                         InstanceMethod("stop", &Capture::Stop),
                         InstanceMethod("setEventTypes", &Capture::SetEventTypes),
+                        InstanceMethod("setOpenFilter", &Capture::SetOpenFilter),
                         InstanceMethod("stats", &Capture::Stats)});
   }
 
@@ -101,6 +148,7 @@ class Capture : public Napi::ObjectWrap<Capture> {
         consumer = std::move(prepared_);
         if (!prepError_.empty()) throw std::runtime_error(prepError_);
         consumer->setOptionsTypes(opts_.types);  // set since prepare()
+        consumer->setOptionsFilter(opts_.openFilter);
       } else {
         consumer = std::make_unique<Consumer>(opts_);
       }
@@ -180,6 +228,19 @@ class Capture : public Napi::ObjectWrap<Capture> {
     return info.Env().Undefined();
   }
 
+  Napi::Value SetOpenFilter(const Napi::CallbackInfo& info) {
+    saker::OpenFilter f = parseOpenFilter(info.Env(), info.Length() > 0 ? info[0] : info.Env().Undefined());
+    if (consumer_ && running_) {
+      try {
+        consumer_->setOpenFilter(f);
+      } catch (const std::exception& e) {
+        throw Napi::Error::New(info.Env(), std::string("capture: ") + e.what());
+      }
+    }
+    opts_.openFilter = std::move(f);
+    return info.Env().Undefined();
+  }
+
   Napi::Value Stats(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     Napi::Object o = Napi::Object::New(env);
@@ -189,6 +250,8 @@ class Capture : public Napi::ObjectWrap<Capture> {
       num("kernelEvents", k.events);
       num("dropsRingFull", k.dropsFull);
       num("dropsRead", k.dropsRead);
+      num("filteredOpens", k.filteredOpens);
+      num("filteredCloses", k.filteredCloses);
       num("records", consumer_->stats.records);
       num("events", consumer_->stats.events);
       num("batches", consumer_->stats.batches);

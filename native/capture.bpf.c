@@ -23,6 +23,10 @@ const volatile __u64 wakeup_bytes = 256 * 1024; /* wake the consumer only past t
 
 /* Set by the addon when stopping: no new records, so the rings can be drained to empty. */
 volatile __u32 paused = 0;
+/* Set by the addon once an open filter dropping something was installed (never cleared: bits set
+ * before a later setOpenFilter(null) must still hide their closes). Until then no program looks
+ * at the per-task fd bits, so without a filter a close costs what it did. */
+volatile __u32 fd_tracking = 0;
 
 struct ring_tmpl {
   __uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -36,13 +40,38 @@ struct {
   __array(values, struct ring_tmpl);
 } rings SEC(".maps");
 
-/* Run-time switch: enabled[type id] != 0 means records of that type are produced. */
+/* Run-time switch: enabled[type id] & SAKER_TYPE_ON means records of that type are produced; for the
+ * open family SAKER_TYPE_DROP_READ/_WRITE say which successful opens the prefilter may drop (one
+ * lookup gives both). */
 struct {
   __uint(type, BPF_MAP_TYPE_ARRAY);
   __uint(max_entries, SAKER_MAX_TYPES);
   __type(key, __u32);
   __type(value, __u8);
 } enabled SEC(".maps");
+
+/* The open prefilter's keys: a path that a prefix key starts, or that equals an exact key, passes.
+ * The addon drops every exact key a prefix key starts, so the longest match decides. */
+struct {
+  __uint(type, BPF_MAP_TYPE_LPM_TRIE);
+  __uint(max_entries, 4096);
+  __uint(map_flags, BPF_F_NO_PREALLOC);
+  __type(key, struct saker_open_key);
+  __type(value, struct saker_open_val);
+} open_keys SEC(".maps");
+
+/* Per task: the fds whose open was dropped, so their close is dropped too. Valid only for the fd
+ * table `files` points to (bits are reset when the task's table changes: unshare, exec of a thread). */
+struct fd_bits {
+  __u64 files;
+  __u64 bits[SAKER_FD_BITS / 64];
+};
+struct {
+  __uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+  __uint(map_flags, BPF_F_NO_PREALLOC);
+  __type(key, int);
+  __type(value, struct fd_bits);
+} dropped_fds SEC(".maps");
 
 struct {
   __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -93,6 +122,8 @@ struct ctxb {
   __u8 nstr;
 };
 
+enum { CNT_EVENTS, CNT_DROPS_FULL, CNT_DROPS_READ, CNT_FILTERED_OPENS, CNT_FILTERED_CLOSES };
+
 /* Bumps a counter; returns the events counter's previous value (0 when it was another counter). */
 static __always_inline __u64 count(int which)
 {
@@ -100,19 +131,24 @@ static __always_inline __u64 count(int which)
   struct saker_counters *c = bpf_map_lookup_elem(&counters, &k);
   if (!c)
     return 0;
-  if (which == 0)
+  if (which == CNT_EVENTS)
     return __sync_fetch_and_add(&c->events, 1);
-  if (which == 1)
+  if (which == CNT_DROPS_FULL)
     __sync_fetch_and_add(&c->drops_full, 1);
-  else
+  else if (which == CNT_DROPS_READ)
     __sync_fetch_and_add(&c->drops_read, 1);
+  else if (which == CNT_FILTERED_OPENS)
+    __sync_fetch_and_add(&c->filtered_opens, 1);
+  else
+    __sync_fetch_and_add(&c->filtered_closes, 1);
   return 0;
 }
 
-static __always_inline bool type_enabled(__u32 type)
+/* The type's enabled[] value (0 when off): SAKER_TYPE_ON plus, for opens, the prefilter's bits. */
+static __always_inline __u8 type_bits(__u32 type)
 {
   __u8 *on = bpf_map_lookup_elem(&enabled, &type);
-  return on && *on;
+  return on && (*on & SAKER_TYPE_ON) ? *on : 0;
 }
 
 static __always_inline bool is_self(void)
@@ -121,7 +157,8 @@ static __always_inline bool is_self(void)
 }
 
 /* Every helper call costs tens of ns on these VMs: the hot path calls each one at most once. */
-static __always_inline int begin_as(struct ctxb *c, __u16 type, __s64 res, __u64 id)
+/* stamp = false: the caller sets r->ts itself (the open programs, once they know the record is kept). */
+static __always_inline int begin_stamp(struct ctxb *c, __u16 type, __s64 res, __u64 id, bool stamp)
 {
   if (paused)
     return -1;
@@ -130,7 +167,7 @@ static __always_inline int begin_as(struct ctxb *c, __u16 type, __s64 res, __u64
   if (!buf)
     return -1;
   struct saker_rec *r = (struct saker_rec *)buf;
-  r->ts = bpf_ktime_get_boot_ns();
+  r->ts = stamp ? bpf_ktime_get_boot_ns() : 0;
   r->res = res;
   for (int i = 0; i < 6; i++)
     r->a[i] = 0;
@@ -148,6 +185,11 @@ static __always_inline int begin_as(struct ctxb *c, __u16 type, __s64 res, __u64
   return 0;
 }
 
+static __always_inline int begin_as(struct ctxb *c, __u16 type, __s64 res, __u64 id)
+{
+  return begin_stamp(c, type, res, id, true);
+}
+
 static __always_inline int begin(struct ctxb *c, __u16 type, __s64 res)
 {
   return begin_as(c, type, res, bpf_get_current_pid_tgid());
@@ -158,10 +200,47 @@ static __always_inline int begin(struct ctxb *c, __u16 type, __s64 res)
 static __always_inline int begin_syscall(struct ctxb *c, struct task_struct *task, __u16 type, __s64 res)
 {
   __u32 tgid = task->tgid;
-  if (tgid == self_tgid || !type_enabled(type))
+  if (tgid == self_tgid || !type_bits(type))
     return -1;
   c->task = task;
   return begin_as(c, type, res, ((__u64)tgid << 32) | (__u32)task->pid);
+}
+
+/* ---- dropped-fd tracking (the open prefilter) ---- */
+
+/* The task's dropped-fd bits, when it has them and they describe its current fd table. */
+static __always_inline struct fd_bits *fd_bits_of(struct task_struct *task)
+{
+  if (!fd_tracking)
+    return NULL;
+  struct fd_bits *st = bpf_task_storage_get(&dropped_fds, task, 0, 0);
+  if (!st || st->files != (__u64)task->files)
+    return NULL;
+  return st;
+}
+
+/* An emitted record put `fd` in the caller's table: its number no longer names a dropped open's
+ * file (that one was closed unseen: close_range, exec's close-on-exec, dup2 onto it). */
+static __always_inline void fd_bit_clear(struct fd_bits *st, long fd)
+{
+  if (st && fd >= 0 && fd < SAKER_FD_BITS)
+    st->bits[(fd >> 6) & (SAKER_FD_BITS / 64 - 1)] &= ~(1ULL << (fd & 63));
+}
+
+static __always_inline void fd_created(struct task_struct *task, long fd)
+{
+  if (fd >= 0 && fd < SAKER_FD_BITS)
+    fd_bit_clear(fd_bits_of(task), fd);
+}
+
+/* Forget every dropped fd of the task (fds arrived whose numbers are not known here). */
+static __always_inline void fd_bits_reset(struct task_struct *task)
+{
+  struct fd_bits *st = fd_bits_of(task);
+  if (!st)
+    return;
+  for (int i = 0; i < SAKER_FD_BITS / 64; i++)
+    st->bits[i] = 0;
 }
 
 /* Appends a user string (NUL-terminated, the NUL not kept) as the next string slot. */
@@ -395,7 +474,7 @@ static __always_inline void read_args(struct pt_regs *regs, __u64 *out)
 
 /* Generic exit handler: all six arguments as numbers, and the arguments named in str_mask (bit i =
  * argument i is a user string) as string slots, in argument order. */
-static __always_inline int emit_generic(struct task_struct *task, __u16 type, struct pt_regs *regs, long ret, __u32 str_mask)
+static __always_inline int emit_generic(struct task_struct *task, __u16 type, struct pt_regs *regs, long ret, __u32 str_mask, bool fd_ret)
 {
   struct ctxb c;
   if (begin_syscall(&c, task, type, ret) < 0)
@@ -407,17 +486,89 @@ static __always_inline int emit_generic(struct task_struct *task, __u16 type, st
     if (str_mask & (1u << i))
       put_user_str(&c, (const void *)args[i]);
   }
+  if (fd_ret)
+    fd_created(task, ret);
   return submit(&c);
 }
 
 #define GENERIC(sys, type, mask)                                                \
-  SYSCALL_EXIT(sys) { return emit_generic(task, type, regs, ret, mask); }
+  SYSCALL_EXIT(sys) { return emit_generic(task, type, regs, ret, mask, false); }
+/* The same for a syscall whose result is a new fd in the caller's table. */
+#define GENERIC_FD(sys, type, mask)                                             \
+  SYSCALL_EXIT(sys) { return emit_generic(task, type, regs, ret, mask, true); }
+
+/* The open prefilter: whether this successful open (its record built in the scratch buffer, path
+ * first) may be dropped. When it is, its fd's bit is set in the task's dropped-fd bits, so its close
+ * is dropped too. Every condition below keeps an open that the user side could need:
+ *  - the type's bit for the access class: the user side's analysis of the rules set it;
+ *  - the path as given is absolute, < 256 bytes, read whole, has no trailing '/', "//", "/." or
+ *    ".." (so it is libs' normalised fd.name, and fd.nameraw has no "../"), no key passes it;
+ *  - not a directory: a directory fd may be the dirfd of later *at() calls, whose paths the user
+ *    side resolves through its fd table;
+ *  - the fd table has this task as only user (files->count == 1): the bits are per task, and a
+ *    thread sharing the table could close or pass the fd unseen by them; fd < SAKER_FD_BITS. */
+static __always_inline bool open_dropped(struct ctxb *c, struct task_struct *task, __u8 bits, __u16 type,
+                                         __u64 flags, long fd, __u32 i_mode)
+{
+  __u32 acc = flags & 3; /* O_ACCMODE */
+  __u8 need = 0;
+  if (type == SAKER_EVT_CREAT || acc == 1 || acc == 2)
+    need = SAKER_TYPE_DROP_WRITE;
+  else if (acc == 0)
+    need = SAKER_TYPE_DROP_READ;
+  if (!(bits & need))
+    return false;
+  if ((i_mode & 0170000) == 0040000 /* S_IFDIR */ || fd < 0 || fd >= SAKER_FD_BITS)
+    return false;
+  struct files_struct *files = task->files;
+  if (!files || files->count.counter != 1)
+    return false;
+  __u32 len = c->r->slen[0];
+  if (len == 0 || len > SAKER_KEY_MAX)
+    return false;
+  const __u8 *p = c->buf + STR_BASE;
+  if (p[0] != '/' || p[(len - 1) & 255] == '/')
+    return false;
+  for (__u32 i = 0; i < SAKER_KEY_MAX - 1; i++) {
+    if (i + 1 >= len)
+      break;
+    __u8 a = p[i], b = p[i + 1];
+    if ((a == '/' && (b == '/' || b == '.')) || (a == '.' && b == '.'))
+      return false;
+  }
+  /* The trie's key is the path in place: its prefixlen goes in the 4 bytes before the string area
+   * (the end of the task block, which an open record does not carry: no REC_HAS_TASK). */
+  struct saker_open_key *key = (struct saker_open_key *)(c->buf + STR_BASE - sizeof(__u32));
+  key->prefixlen = len * 8;
+  struct saker_open_val *v = bpf_map_lookup_elem(&open_keys, key);
+  if (v && (v->kind == SAKER_KEY_PREFIX || v->len == len))
+    return false;
+  struct fd_bits *st = bpf_task_storage_get(&dropped_fds, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+  if (!st)
+    return false;
+  if (st->files != (__u64)files) {
+    for (int i = 0; i < SAKER_FD_BITS / 64; i++)
+      st->bits[i] = 0;
+    st->files = (__u64)files;
+  }
+  st->bits[(fd >> 6) & (SAKER_FD_BITS / 64 - 1)] |= 1ULL << (fd & 63);
+  count(CNT_FILTERED_OPENS);
+  return true;
+}
+
+_Static_assert(STR_BASE % 8 == 0 && STR_BASE >= OFF_TASK + sizeof(__u32), "the open key's prefixlen sits before STR_BASE");
 
 /* Opens: the path, plus dev/ino/mode of the file the new fd refers to. a[3] high half = i_mode. */
 static __always_inline int emit_open(struct task_struct *task, __u16 type, struct pt_regs *regs, long ret, int path_arg)
 {
   struct ctxb c;
-  if (begin_syscall(&c, task, type, ret) < 0)
+  __u32 tgid = task->tgid;
+  __u8 bits = tgid == self_tgid ? 0 : type_bits(type);
+  if (!bits)
+    return 0;
+  c.task = task;
+  /* The time stamp (a helper call) only once the record is known to be kept. */
+  if (begin_stamp(&c, type, ret, ((__u64)tgid << 32) | (__u32)task->pid, false) < 0)
     return 0;
   __u64 args[6];
   read_args(regs, args);
@@ -445,8 +596,13 @@ static __always_inline int emit_open(struct task_struct *task, __u16 type, struc
       fi->f_mode = f->f_mode;
       fi->pad = 0;
       c.r->flags |= REC_HAS_FILE;
+      __u64 flags = type == SAKER_EVT_CREAT ? 1 : c.r->a[path_arg == 0 ? 1 : 2];
+      if ((bits & (SAKER_TYPE_DROP_READ | SAKER_TYPE_DROP_WRITE)) && open_dropped(&c, task, bits, type, flags, ret, mode))
+        return 0;
     }
+    fd_created(task, ret);
   }
+  c.r->ts = bpf_ktime_get_boot_ns();
   return submit(&c);
 }
 
@@ -470,22 +626,28 @@ static __always_inline int emit_sock(struct task_struct *task, __u16 type, struc
   long fd = fd_from_ret ? ret : (long)args[0];
   if (fd >= 0)
     fill_sock(&c, fd);
+  if (fd_from_ret)
+    fd_created(task, ret);
   if (type == SAKER_EVT_SENDTO || type == SAKER_EVT_RECVFROM) {
     /* The data (buf is argument 1), as much as was transferred, up to the snaplen. */
     __u32 n = ret > 0 ? (ret > SNAPLEN ? SNAPLEN : ret) : 0;
     put_user_bytes(&c, (const void *)args[1], n);
   } else if (type == SAKER_EVT_SENDMSG || type == SAKER_EVT_RECVMSG) {
     /* The data of the first iovec of the user_msghdr (argument 1), up to the snaplen. */
-    struct { void *name; __u64 namelen; void *iov; __u64 iovlen; } hdr = {};
+    struct { void *name; __u64 namelen; void *iov; __u64 iovlen; void *control; __u64 controllen; } hdr = {};
     struct { void *base; __u64 len; } iov = {};
     __u32 n = 0;
-    if (ret > 0 && bpf_probe_read_user(&hdr, sizeof(hdr), (const void *)args[1]) == 0 && hdr.iovlen > 0 &&
-        bpf_probe_read_user(&iov, sizeof(iov), hdr.iov) == 0) {
+    bool got = ret >= 0 && bpf_probe_read_user(&hdr, sizeof(hdr), (const void *)args[1]) == 0;
+    if (ret > 0 && got && hdr.iovlen > 0 && bpf_probe_read_user(&iov, sizeof(iov), hdr.iov) == 0) {
       n = ret > SNAPLEN ? SNAPLEN : ret;
       if (n > iov.len)
         n = iov.len;
     }
     put_user_bytes(&c, n ? iov.base : NULL, n);
+    /* Control data received (msg_controllen is what the kernel wrote): SCM_RIGHTS may have put fds
+     * in the table, numbers not known here. */
+    if (type == SAKER_EVT_RECVMSG && got && hdr.control && hdr.controllen > 0)
+      fd_bits_reset(task);
   }
   if (addr_arg >= 0) {
     __u32 len = args[(addr_arg + 1) & 7];
@@ -521,6 +683,11 @@ static __always_inline int emit_fdpair(struct task_struct *task, __u16 type, str
     bpf_probe_read_user(fds, sizeof(fds), (const void *)args[arr_arg & 7]);
   c.r->a[4] = (__u64)(__s64)fds[0];
   c.r->a[5] = (__u64)(__s64)fds[1];
+  if (ret == 0) {
+    struct fd_bits *st = fd_bits_of(task);
+    fd_bit_clear(st, fds[0]);
+    fd_bit_clear(st, fds[1]);
+  }
   return submit(&c);
 }
 
@@ -717,6 +884,10 @@ int BPF_PROG(t_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(t_fork, struct task_struct *parent, struct task_struct *child)
 {
+  /* A child sharing the fd table (CLONE_FILES, threads): the parent's dropped-fd bits would no
+   * longer see every close of that table, so they go (the open filter skips shared tables). */
+  if (fd_tracking && child->files == parent->files)
+    fd_bits_reset(bpf_get_current_task_btf());
   struct ctxb c;
   if (begin(&c, SAKER_REC_FORK, 0) < 0)
     return 0;
@@ -823,6 +994,8 @@ static __always_inline int emit_clone(struct task_struct *task, __u16 type, stru
   } else if (type != SAKER_EVT_CLONE) {
     c.r->a[0] = 0;
   }
+  if (ret > 0 && (c.r->a[0] & 0x1000 /* CLONE_PIDFD: a pidfd in the parent's table */))
+    fd_bits_reset(task);
   return submit(&c);
 }
 
@@ -832,12 +1005,34 @@ SYSCALL_EXIT(fork) { return emit_clone(task, SAKER_EVT_FORK, regs, ret); }
 SYSCALL_EXIT(vfork) { return emit_clone(task, SAKER_EVT_VFORK, regs, ret); }
 
 /* Everything else: numbers and user strings straight from the arguments (mask: string args). */
-GENERIC(close, SAKER_EVT_CLOSE, 0)
-GENERIC(dup, SAKER_EVT_DUP, 0)
-GENERIC(dup2, SAKER_EVT_DUP2, 0)
-GENERIC(dup3, SAKER_EVT_DUP3, 0)
-GENERIC(fcntl, SAKER_EVT_FCNTL, 0)
-GENERIC(socket, SAKER_EVT_SOCKET, 0)
+/* close: the close of a fd whose open the prefilter dropped is dropped too. */
+SYSCALL_EXIT(close)
+{
+  __u32 fd = ARG0(regs);
+  if (fd < SAKER_FD_BITS && task->tgid != self_tgid) {
+    struct fd_bits *st = fd_bits_of(task);
+    if (st) {
+      __u64 *w = &st->bits[(fd >> 6) & (SAKER_FD_BITS / 64 - 1)];
+      __u64 m = 1ULL << (fd & 63);
+      if (*w & m) {
+        *w &= ~m;
+        count(CNT_FILTERED_CLOSES);
+        return 0;
+      }
+    }
+  }
+  return emit_generic(task, SAKER_EVT_CLOSE, regs, ret, 0, false);
+}
+GENERIC_FD(dup, SAKER_EVT_DUP, 0)
+GENERIC_FD(dup2, SAKER_EVT_DUP2, 0)
+GENERIC_FD(dup3, SAKER_EVT_DUP3, 0)
+/* fcntl: F_DUPFD (0) and F_DUPFD_CLOEXEC (1030) return a new fd. */
+SYSCALL_EXIT(fcntl)
+{
+  __u64 cmd = regs->si;
+  return emit_generic(task, SAKER_EVT_FCNTL, regs, ret, 0, cmd == 0 || cmd == 1030);
+}
+GENERIC_FD(socket, SAKER_EVT_SOCKET, 0)
 GENERIC(chdir, SAKER_EVT_CHDIR, 1 << 0)
 GENERIC(fchdir, SAKER_EVT_FCHDIR, 0)
 GENERIC(chroot, SAKER_EVT_CHROOT, 1 << 0)
@@ -857,7 +1052,7 @@ GENERIC(rename, SAKER_EVT_RENAME, (1 << 0) | (1 << 1))
 GENERIC(renameat, SAKER_EVT_RENAMEAT, (1 << 1) | (1 << 3))
 GENERIC(renameat2, SAKER_EVT_RENAMEAT2, (1 << 1) | (1 << 3))
 GENERIC(ptrace, SAKER_EVT_PTRACE, 0)
-GENERIC(memfd_create, SAKER_EVT_MEMFD_CREATE, 1 << 0)
+GENERIC_FD(memfd_create, SAKER_EVT_MEMFD_CREATE, 1 << 0)
 GENERIC(setuid, SAKER_EVT_SETUID, 0)
 GENERIC(setgid, SAKER_EVT_SETGID, 0)
 GENERIC(setresuid, SAKER_EVT_SETRESUID, 0)
@@ -872,13 +1067,14 @@ GENERIC(umount, SAKER_EVT_UMOUNT2, 1 << 0)
 GENERIC(unshare, SAKER_EVT_UNSHARE, 0)
 GENERIC(init_module, SAKER_EVT_INIT_MODULE, 1 << 2)
 GENERIC(finit_module, SAKER_EVT_FINIT_MODULE, 1 << 1)
-GENERIC(bpf, SAKER_EVT_BPF, 0)
-GENERIC(userfaultfd, SAKER_EVT_USERFAULTFD, 0)
+/* bpf: the object-making commands return a fd (clearing a bit for another command is harmless). */
+GENERIC_FD(bpf, SAKER_EVT_BPF, 0)
+GENERIC_FD(userfaultfd, SAKER_EVT_USERFAULTFD, 0)
 GENERIC(kill, SAKER_EVT_KILL, 0)
 GENERIC(capset, SAKER_EVT_CAPSET, 0)
-GENERIC(eventfd, SAKER_EVT_EVENTFD, 0)
-GENERIC(eventfd2, SAKER_EVT_EVENTFD2, 0)
-GENERIC(signalfd, SAKER_EVT_SIGNALFD, 0)
+GENERIC_FD(eventfd, SAKER_EVT_EVENTFD, 0)
+GENERIC_FD(eventfd2, SAKER_EVT_EVENTFD2, 0)
+GENERIC_FD(signalfd, SAKER_EVT_SIGNALFD, 0)
 /* prctl: PR_SET_NAME (15) renames the thread; its new name (argument 1) is read. */
 SYSCALL_EXIT(prctl)
 {

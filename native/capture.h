@@ -86,6 +86,27 @@ struct saker_counters {
   __u64 events;
   __u64 drops_full;    /* ring buffer had no room */
   __u64 drops_read;    /* a payload could not be read */
+  __u64 filtered_opens;  /* opens the open prefilter dropped (not counted as events) */
+  __u64 filtered_closes; /* closes of those fds, dropped too */
+};
+
+/* The open prefilter (capture.bpf.c): bits of an enabled[type] value, keys of the open_keys trie. */
+#define SAKER_TYPE_ON 1         /* records of the type are produced */
+#define SAKER_TYPE_DROP_READ 2  /* successful read-only opens of this type may be dropped */
+#define SAKER_TYPE_DROP_WRITE 4 /* successful opens with write access may be dropped */
+#define SAKER_KEY_MAX 255       /* bytes of a key (and of a path that can be dropped: < 256) */
+#define SAKER_FD_BITS 1024      /* fds tracked per task: a dropped open's fd is below this */
+
+struct saker_open_key {
+  __u32 prefixlen;   /* bits, as BPF_MAP_TYPE_LPM_TRIE wants */
+  __u8 data[SAKER_KEY_MAX];
+};
+
+enum saker_key_kind { SAKER_KEY_PREFIX = 1, SAKER_KEY_EXACT = 2 };
+
+struct saker_open_val {
+  __u32 kind;        /* SAKER_KEY_* */
+  __u32 len;         /* bytes of the key */
 };
 
 #endif

@@ -24,6 +24,19 @@ export interface CaptureOptions {
   captureFile?: string;
 }
 
+/** The in-kernel open prefilter (native/README.md): successful opens that no rule can need, and the
+ * closes of the fds they returned, never reach the ring. */
+export interface OpenFilter {
+  /** Batch ABI event type ids (open, openat, openat2, creat) whose successful opens with read-only access (flags & O_ACCMODE == O_RDONLY) may be dropped. */
+  dropRead: number[];
+  /** Same, for opens with write access (O_WRONLY or O_RDWR, and creat). */
+  dropWrite: number[];
+  /** An open whose path starts with one of these (absolute, normalized) passes. */
+  prefixes: string[];
+  /** An open whose path equals one of these passes. */
+  exact: string[];
+}
+
 export interface CaptureStats {
   running: boolean;
   kernelEvents?: number;
@@ -36,6 +49,10 @@ export interface CaptureStats {
   /** Entries in the fd tables (refreshed once a second). */
   fds?: number;
   unknownRecords?: number;
+  /** Opens the open prefilter dropped (not counted as events or drops). */
+  filteredOpens?: number;
+  /** Closes of the fds those opens returned, dropped too. */
+  filteredCloses?: number;
   /** Threads read from /proc because their fork was not seen first. */
   procScans?: number;
 }
@@ -46,6 +63,12 @@ export interface Capture {
   /** Loads and attaches the probe, then calls onBatch with each batch (external memory, not copied). */
   start(onBatch: (batch: Uint8Array) => void): void;
   setEventTypes(ids: number[]): void;
+  /**
+   * Sets the in-kernel open prefilter: before start() (also after prepare()) and while running;
+   * null (the default) drops nothing. Throws for an id that is not an open-family type, or a key
+   * that is not absolute or is longer than 255 bytes.
+   */
+  setOpenFilter(filter: OpenFilter | null): void;
   stats(): CaptureStats;
   /** Detaches, drains what the rings hold, delivers the last batch, then resolves. */
   stop(): Promise<void>;

@@ -189,6 +189,7 @@ void Consumer::open() {
   std::lock_guard<std::mutex> lock(probeMu_);
   if (!probe_.loaded()) probe_.load(opts_.probe, &Consumer::onRecordThunk, this);
   probe_.attachState();
+  probe_.setOpenFilter(opts_.openFilter);
   std::set<uint16_t> all = opts_.types;
   for (uint16_t t : stateTypes()) all.insert(t);
   probe_.setTypes(all);
@@ -204,6 +205,13 @@ void Consumer::setTypes(std::set<uint16_t> types) {
   for (uint16_t t : stateTypes()) types.insert(t);
   std::lock_guard<std::mutex> lock(probeMu_);
   probe_.setTypes(types);
+}
+
+void Consumer::setOpenFilter(const OpenFilter& filter) {
+  std::lock_guard<std::mutex> lock(probeMu_);
+  if (closed_ || !probe_.loaded()) return;  // stopped: nothing left to filter
+  probe_.setOpenFilter(filter);
+  opts_.openFilter = filter;
 }
 
 ProbeCounters Consumer::kernelCounters() {

@@ -25,6 +25,7 @@ struct ConsumerOptions {
   uint32_t flushMs = 20;        // ... or once its oldest event is this old
   std::set<uint16_t> types;     // event types to capture (state types are added)
   std::string captureFile;      // when set, everything decoded is also recorded there
+  OpenFilter openFilter;        // the in-kernel open prefilter (empty: nothing dropped)
 };
 
 struct ConsumerStats {
@@ -42,10 +43,14 @@ class Consumer {
   void prepare();
   /** The rule event types open() attaches (they may be known only after prepare()). */
   void setOptionsTypes(std::set<uint16_t> types) { opts_.types = std::move(types); }
+  /** The open filter open() installs (set since prepare()). */
+  void setOptionsFilter(OpenFilter filter) { opts_.openFilter = std::move(filter); }
   /** Thread body: polls until stop is requested, then detaches, drains and flushes. */
   void run(const Deliver& deliver);
   void requestStop() { stop_.store(true); }
   void setTypes(std::set<uint16_t> types);
+  /** Replaces the open prefilter of the running probe (throws; the old one then stays). */
+  void setOpenFilter(const OpenFilter& filter);
   /** Feeds a capture file through the same decode/state/batch code (no kernel). Throws
    * CaptureFormatError (with the byte offset) on a truncated or corrupt file. */
   void replay(const std::string& path, const Deliver& deliver);

@@ -121,7 +121,6 @@ void Probe::attachState() {
 }
 
 void Probe::setTypes(const std::set<uint16_t>& types) {
-  int map = bpf_map__fd(skel_->maps.enabled);
   for (uint16_t t : types) {
     for (const std::string& name : programsFor(t)) {
       if (attached_.count(name)) continue;
@@ -133,12 +132,77 @@ void Probe::setTypes(const std::set<uint16_t>& types) {
       attached_.insert(name);
     }
   }
-  for (uint32_t id = 0; id < SAKER_MAX_TYPES; id++) {
-    uint8_t on = types.count(uint16_t(id)) ? 1 : 0;
-    uint8_t was = enabled_.count(uint16_t(id)) ? 1 : 0;
-    if (on != was || on) bpf_map_update_elem(map, &id, &on, BPF_ANY);
-  }
   enabled_ = types;
+  for (uint32_t id = 0; id < SAKER_MAX_TYPES; id++) writeTypeValue(id);
+}
+
+// The enabled map's value for a type: SAKER_TYPE_ON and, for an enabled open type, its drop bits.
+void Probe::writeTypeValue(uint32_t id) {
+  uint8_t v = enabled_.count(uint16_t(id)) ? uint8_t(SAKER_TYPE_ON | dropBits_[id]) : 0;
+  if (v == written_[id]) return;
+  if (bpf_map_update_elem(bpf_map__fd(skel_->maps.enabled), &id, &v, BPF_ANY))
+    throw std::runtime_error(errText("cannot update the enabled types", errno));
+  written_[id] = v;
+}
+
+void Probe::setOpenFilter(const OpenFilter& f) {
+  if (!skel_ || !loaded_) throw std::runtime_error("open filter: the probe is not loaded");
+  // The new keys: an exact key that a prefix key starts is dropped (the prefix passes it already),
+  // so the kernel's longest match decides alone.
+  std::map<std::string, KeyVal> next;
+  for (const std::string& p : f.prefixes) next[p] = {SAKER_KEY_PREFIX, uint32_t(p.size())};
+  for (const std::string& e : f.exact) {
+    bool covered = false;
+    for (const std::string& p : f.prefixes) covered = covered || e.compare(0, p.size(), p) == 0;
+    if (!covered) next[e] = {SAKER_KEY_EXACT, uint32_t(e.size())};
+  }
+  if (next.size() > kOpenFilterMaxKeys) throw std::runtime_error("open filter: more than 4096 keys");
+  int trie = bpf_map__fd(skel_->maps.open_keys);
+  auto keyOf = [](const std::string& s) {
+    saker_open_key k{};
+    k.prefixlen = uint32_t(s.size() * 8);
+    memcpy(k.data, s.data(), s.size() < SAKER_KEY_MAX ? s.size() : SAKER_KEY_MAX);
+    return k;
+  };
+  // 1. Add the new keys (the trie then holds both sets).
+  std::vector<std::string> added;
+  for (const auto& [s, v] : next) {
+    auto old = keys_.find(s);
+    if (old != keys_.end() && old->second.kind == v.kind) continue;
+    saker_open_key k = keyOf(s);
+    saker_open_val val{v.kind, v.len};
+    if (bpf_map_update_elem(trie, &k, &val, BPF_ANY)) {
+      int err = errno;
+      for (const std::string& a : added) {  // back to the old filter
+        saker_open_key ka = keyOf(a);
+        auto o = keys_.find(a);
+        if (o == keys_.end()) bpf_map_delete_elem(trie, &ka);
+        else {
+          saker_open_val ov{o->second.kind, o->second.len};
+          bpf_map_update_elem(trie, &ka, &ov, BPF_ANY);
+        }
+      }
+      throw std::runtime_error(errText("open filter: cannot add a key", err));
+    }
+    added.push_back(s);
+  }
+  // 2. The types' drop bits. fd tracking goes on first: no open is dropped before closes look.
+  uint8_t bits[SAKER_MAX_TYPES] = {};
+  bool any = false;
+  for (uint16_t t : f.dropRead) if (t < SAKER_MAX_TYPES) bits[t] |= SAKER_TYPE_DROP_READ, any = true;
+  for (uint16_t t : f.dropWrite) if (t < SAKER_MAX_TYPES) bits[t] |= SAKER_TYPE_DROP_WRITE, any = true;
+  if (any && skel_->bss) skel_->bss->fd_tracking = 1;
+  for (uint32_t id = 0; id < SAKER_MAX_TYPES; id++) {
+    dropBits_[id] = bits[id];
+    writeTypeValue(id);
+  }
+  // 3. The old keys that are not kept.
+  for (const auto& [s, v] : keys_) {
+    if (next.count(s)) continue;
+    saker_open_key k = keyOf(s);
+    bpf_map_delete_elem(trie, &k);
+  }
+  keys_ = std::move(next);
 }
 
 int Probe::poll(int timeoutMs) {
@@ -161,6 +225,8 @@ ProbeCounters Probe::counters() const {
       sum.events += c.events;
       sum.dropsFull += c.drops_full;
       sum.dropsRead += c.drops_read;
+      sum.filteredOpens += c.filtered_opens;
+      sum.filteredCloses += c.filtered_closes;
     }
   }
   return sum;
@@ -190,6 +256,9 @@ void Probe::close(bool background) {
   loaded_ = false;
   attached_.clear();
   enabled_.clear();
+  keys_.clear();
+  memset(dropBits_, 0, sizeof(dropBits_));
+  memset(written_, 0, sizeof(written_));
   if (background) std::thread(teardown, std::move(links), rb, std::move(fds), skel).detach();
   else teardown(std::move(links), rb, std::move(fds), skel);
 }

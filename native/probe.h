@@ -3,6 +3,7 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -21,8 +22,20 @@ struct ProbeOptions {
 };
 
 struct ProbeCounters {
-  uint64_t events = 0, dropsFull = 0, dropsRead = 0;
+  uint64_t events = 0, dropsFull = 0, dropsRead = 0, filteredOpens = 0, filteredCloses = 0;
 };
+
+/** The in-kernel open prefilter (capture.bpf.c, open_dropped): which successful opens, and then the
+ * closes of their fds, never reach the ring. Empty = nothing dropped. Checked by the addon. */
+struct OpenFilter {
+  std::set<uint16_t> dropRead;   // open-family type ids whose read-only opens may be dropped
+  std::set<uint16_t> dropWrite;  // ... whose opens with write access (and creat) may be dropped
+  std::vector<std::string> prefixes;  // a path starting with one of these passes
+  std::vector<std::string> exact;     // a path equal to one of these passes
+};
+
+/** The open filter's key limits (the trie holds the old and the new keys while one replaces the other). */
+constexpr size_t kOpenFilterMaxKeys = 4096;
 
 class Probe {
  public:
@@ -37,6 +50,10 @@ class Probe {
   bool loaded() const { return loaded_; }
   /** Enables exactly these event type ids (attaching programs not yet attached). */
   void setTypes(const std::set<uint16_t>& types);
+  /** Replaces the open prefilter (after load(), also while running): the new keys go in first,
+   * then the types' drop bits flip, then the old keys go, so no lookup meanwhile drops an open
+   * that both the old and the new filter pass. Throws std::runtime_error (the old filter stays). */
+  void setOpenFilter(const OpenFilter& filter);
   /** Consumes what is in the rings, waiting at most timeoutMs for data. Returns records seen. */
   int poll(int timeoutMs);
   ProbeCounters counters() const;
@@ -56,6 +73,11 @@ class Probe {
   std::vector<::bpf_link*> links_;
   std::set<std::string> attached_;
   std::set<uint16_t> enabled_;
+  uint8_t dropBits_[128] = {};  // SAKER_TYPE_DROP_* per type id (SAKER_MAX_TYPES)
+  uint8_t written_[128] = {};   // the enabled map's values as last written
+  struct KeyVal { uint32_t kind, len; };
+  std::map<std::string, KeyVal> keys_;  // what the trie holds
+  void writeTypeValue(uint32_t id);
 };
 
 }  // namespace saker

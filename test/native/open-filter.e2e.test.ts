@@ -1,0 +1,225 @@
+// The in-kernel open prefilter (native/capture.bpf.c, open_dropped): successful opens no key passes
+// are dropped with the later close of their fd; everything the conditions exclude passes. A small
+// static C helper (no dynamic loader, so its only opens are the ones asked for) runs the actions.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { eventTypeId } from '../../host/engine/event-types.js';
+import type { DecodedEvent } from '../../host/engine/batch-reader.js';
+import { createCapture, type OpenFilter } from '../../native/capture.js';
+import { readBatch } from '../../host/engine/batch-reader.js';
+import { bpfAvailable, type Captured } from './support.js';
+
+const HELPER_C = String.raw`
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+static void *idle(void *a) { (void)a; for (;;) pause(); return 0; }
+static long fdarg(const char *s, long last) { return strcmp(s, "last") == 0 ? last : atol(s); }
+
+/* Actions from argv: o PATH r|w|rw|d, c FD, dup FD, dup2 OLD NEW, cr LO HI, cd DIR, thread.
+ * FD "last" is the last fd opened or dup'ed. Prints each new fd. */
+int main(int argc, char **argv) {
+  long last = -1;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+#define FD(s) fdarg((s), last)
+    if (strcmp(a, "o") == 0) {
+      const char *m = argv[i + 2];
+      int fl = strcmp(m, "w") == 0 ? O_WRONLY : strcmp(m, "rw") == 0 ? O_RDWR : strcmp(m, "d") == 0 ? O_RDONLY | O_DIRECTORY : O_RDONLY;
+      last = syscall(SYS_openat, AT_FDCWD, argv[i + 1], fl);
+      printf("%ld\n", last);
+      i += 2;
+    } else if (strcmp(a, "c") == 0) {
+      close(FD(argv[++i]));
+    } else if (strcmp(a, "dup") == 0) {
+      last = dup(FD(argv[++i]));
+      printf("%ld\n", last);
+    } else if (strcmp(a, "dup2") == 0) {
+      dup2(FD(argv[i + 1]), FD(argv[i + 2]));
+      i += 2;
+    } else if (strcmp(a, "cr") == 0) {
+      syscall(SYS_close_range, atol(argv[i + 1]), atol(argv[i + 2]), 0);
+      i += 2;
+    } else if (strcmp(a, "cd") == 0) {
+      if (chdir(argv[++i]) != 0) return 3;
+    } else if (strcmp(a, "thread") == 0) {
+      pthread_t t;
+      pthread_create(&t, 0, idle, 0);
+    } else {
+      return 2;
+    }
+  }
+  return 0;
+}
+`;
+
+const OPENAT = eventTypeId('openat');
+let dir = '';
+let helper = '';
+let plain = '';
+
+interface Run {
+  pid: number;
+  fds: number[];
+}
+
+function run(...args: string[]): Run {
+  const r = spawnSync(helper, args, { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`ofhelper ${args.join(' ')}: exit ${String(r.status)} ${r.stderr}`);
+  return { pid: r.pid!, fds: r.stdout.trim().split('\n').filter((l) => l !== '').map(Number) };
+}
+
+/** The helper's own events (after its exec: the forked node child's stdio setup does not count). */
+function eventsOf(c: Captured, r: Run, type: string): DecodedEvent[] {
+  const out: DecodedEvent[] = [];
+  for (const b of c.batches)
+    for (const e of b.events)
+      if (e.pid === r.pid && e.type === type && e.proc !== null && b.processes[e.proc]!.name === 'ofhelper') out.push(e);
+  return out;
+}
+
+const opens = (c: Captured, r: Run, name?: string): DecodedEvent[] =>
+  eventsOf(c, r, 'openat').filter((e) => name === undefined || e.fd?.name === name);
+const closes = (c: Captured, r: Run, fd: number): DecodedEvent[] => eventsOf(c, r, 'close').filter((e) => e.args.fd === BigInt(fd));
+
+describe.skipIf(!bpfAvailable)('the open prefilter on the real kernel', () => {
+  beforeAll(() => {
+    dir = mkdtempSync('/tmp/saker-openfilter-');
+    mkdirSync(join(dir, 'sub'));
+    plain = join(dir, 'plain');
+    for (const f of ['plain', 'exact', 'exactx']) writeFileSync(join(dir, f), 'x\n');
+    writeFileSync(join(dir, 'ofhelper.c'), HELPER_C);
+    helper = join(dir, 'ofhelper');
+    execFileSync('cc', ['-static', '-O2', '-pthread', join(dir, 'ofhelper.c'), '-o', helper]);
+  });
+  afterAll(() => {
+    if (dir !== '') rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('drops exactly the opens the conditions allow, with their closes; reused fd numbers are reported again', async () => {
+    const filter: OpenFilter = { dropRead: [OPENAT], dropWrite: [], prefixes: ['/etc/'], exact: ['/usr/share/x', join(dir, 'exact')] };
+    const r: Record<string, Run> = {};
+    const cap = createCapture({ eventTypes: [OPENAT], flushMs: 10 });
+    cap.setOpenFilter(filter);
+    const raw: Uint8Array[] = [];
+    cap.start((b) => raw.push(b));
+    try {
+      r.plain = run('o', plain, 'r', 'c', 'last');
+      r.write = run('o', plain, 'w', 'c', 'last');
+      r.etc = run('o', '/etc/hostname', 'r', 'c', 'last');
+      r.exact = run('o', join(dir, 'exact'), 'r', 'c', 'last');
+      r.exactx = run('o', join(dir, 'exactx'), 'r', 'c', 'last');
+      r.relative = run('cd', dir, 'o', 'plain', 'r', 'c', 'last');
+      r.slashes = run('o', `${dir}//plain`, 'r', 'c', 'last');
+      r.dot = run('o', `${dir}/./plain`, 'r', 'c', 'last');
+      r.dotdot = run('o', `${dir}/sub/../plain`, 'r', 'c', 'last');
+      r.dir = run('o', dir, 'd', 'c', 'last');
+      r.failed = run('o', join(dir, 'missing'), 'r');
+      r.threads = run('thread', 'o', plain, 'r', 'c', 'last');
+      r.dup = run('o', plain, 'r', 'dup', 'last');
+      // fd 3 dropped, closed unseen by close_range, reused by a reported open: its close is reported
+      r.closeRange = run('o', plain, 'r', 'cr', '3', '3', 'o', plain, 'w', 'c', '3');
+      // fd 3 dropped, fd 4 reported, dup2 4 -> 3 (reported) replaces it: the close of 3 is reported
+      r.dup2 = run('o', plain, 'r', 'o', plain, 'w', 'dup2', '4', '3', 'c', '3', 'c', '4');
+      await new Promise((res) => setTimeout(res, 100));
+    } finally {
+      await cap.stop();
+    }
+    const got: Captured = { batches: raw.map((b) => readBatch(b)), raw, stats: cap.stats() };
+
+    // A read-only open of an uninteresting file and its close: nothing, counted.
+    expect(r.plain!.fds).toEqual([3]);
+    expect(opens(got, r.plain!)).toEqual([]);
+    expect(closes(got, r.plain!, 3)).toEqual([]);
+    expect(got.stats.filteredOpens).toBeGreaterThanOrEqual(1);
+    expect(got.stats.filteredCloses).toBeGreaterThanOrEqual(1);
+    // Write access (dropWrite is empty), a prefix key, an exact key: reported with their closes.
+    for (const [k, name] of [['write', plain], ['etc', '/etc/hostname'], ['exact', join(dir, 'exact')]] as const) {
+      expect(opens(got, r[k]!, name).length, k).toBe(1);
+      expect(closes(got, r[k]!, 3).length, k).toBe(1);
+    }
+    // An exact key is not a prefix: exactx is dropped.
+    expect(opens(got, r.exactx!)).toEqual([]);
+    expect(closes(got, r.exactx!, 3)).toEqual([]);
+    // Paths that are not libs' normalised name as given, and a directory: reported.
+    for (const k of ['relative', 'slashes', 'dot', 'dotdot', 'dir']) {
+      const o = opens(got, r[k]!);
+      expect(o.length, k).toBe(1);
+      expect(o[0]!.res, k).toBe(3n);
+      expect(closes(got, r[k]!, 3).length, k).toBe(1);
+    }
+    expect(opens(got, r.relative!)[0]!.fd?.name).toBe(plain);
+    // A failed open.
+    const failed = opens(got, r.failed!);
+    expect(failed.length).toBe(1);
+    expect(failed[0]!.res! < 0n).toBe(true);
+    // A multi-threaded process's fd table is shared: never filtered.
+    expect(opens(got, r.threads!, plain).length).toBe(1);
+    expect(closes(got, r.threads!, 3).length).toBe(1);
+    // A dup of a dropped fd is still reported.
+    expect(r.dup!.fds).toEqual([3, 4]);
+    expect(opens(got, r.dup!)).toEqual([]);
+    const dups = eventsOf(got, r.dup!, 'dup');
+    expect(dups.length).toBe(1);
+    expect(dups[0]!.res).toBe(4n);
+    // close_range closed dropped fd 3 unseen; the reported open that reused 3 cleared its bit.
+    expect(r.closeRange!.fds).toEqual([3, 3]);
+    expect(opens(got, r.closeRange!).length).toBe(1);
+    expect(closes(got, r.closeRange!, 3).length).toBe(1);
+    // dup2 onto dropped fd 3: the close of 3 is reported, as is the close of 4.
+    expect(r.dup2!.fds).toEqual([3, 4]);
+    expect(opens(got, r.dup2!).map((e) => e.res)).toEqual([4n]);
+    expect(eventsOf(got, r.dup2!, 'dup2').length).toBe(1);
+    expect(closes(got, r.dup2!, 3).length).toBe(1);
+    expect(closes(got, r.dup2!, 4).length).toBe(1);
+  });
+
+  test('set after prepare(), replaced and cleared (null) while running', async () => {
+    const cap = createCapture({ eventTypes: [OPENAT], flushMs: 10 });
+    cap.prepare();
+    cap.setOpenFilter({ dropRead: [OPENAT], dropWrite: [], prefixes: ['/etc/'], exact: [] });
+    const raw: Uint8Array[] = [];
+    cap.start((b) => raw.push(b));
+    let first: Run, second: Run, third: Run, fourth: Run;
+    try {
+      first = run('o', plain, 'r', 'c', 'last');
+      cap.setOpenFilter(null);
+      second = run('o', plain, 'r', 'c', 'last');
+      // now the temporary directory is a prefix key: passes; another file in /tmp would not
+      cap.setOpenFilter({ dropRead: [OPENAT], dropWrite: [OPENAT], prefixes: [`${dir}/`], exact: [] });
+      third = run('o', plain, 'w', 'c', 'last');
+      cap.setOpenFilter({ dropRead: [OPENAT], dropWrite: [OPENAT], prefixes: [], exact: [] });
+      fourth = run('o', plain, 'w', 'c', 'last');
+      await new Promise((res) => setTimeout(res, 100));
+    } finally {
+      await cap.stop();
+    }
+    const got: Captured = { batches: raw.map((b) => readBatch(b)), raw, stats: cap.stats() };
+    expect(opens(got, first)).toEqual([]);
+    expect(closes(got, first, 3)).toEqual([]);
+    expect(opens(got, second, plain).length).toBe(1);
+    expect(closes(got, second, 3).length).toBe(1);
+    expect(opens(got, third, plain).length).toBe(1);
+    expect(opens(got, fourth)).toEqual([]);
+    expect(closes(got, fourth, 3)).toEqual([]);
+  });
+
+  test('invalid filters throw a clear error', () => {
+    const cap = createCapture({ eventTypes: [OPENAT] });
+    const base: OpenFilter = { dropRead: [OPENAT], dropWrite: [], prefixes: [], exact: [] };
+    expect(() => cap.setOpenFilter({ ...base, prefixes: ['etc/'] })).toThrow(/prefixes\[0\] "etc\/" is not an absolute path/);
+    expect(() => cap.setOpenFilter({ ...base, exact: [''] })).toThrow(/not an absolute path/);
+    expect(() => cap.setOpenFilter({ ...base, exact: [`/${'a'.repeat(255)}`] })).toThrow(/exact\[0\] is 256 bytes, longer than 255/);
+    expect(() => cap.setOpenFilter({ ...base, dropWrite: [eventTypeId('close')] })).toThrow(/dropWrite\[0\] = \d+ is not an open-family event type id/);
+    expect(() => cap.setOpenFilter({ ...base, prefixes: [`/${'a'.repeat(254)}`] })).not.toThrow();
+    expect(() => cap.setOpenFilter(null)).not.toThrow();
+  });
+});
