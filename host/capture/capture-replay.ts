@@ -46,6 +46,7 @@ export function openCaptureReplay(path: string): EventSource {
     // A file has no drops; its event count is what was replayed so far.
     stats: () => ({ ...ZERO_STATS, n_evts: events }),
     setEventTypes: () => undefined,
+    setOpenFilter: () => undefined, // a file holds what was recorded
     // A signal ends the replay where it is; what the addon still produces is dropped.
     stop: () => {
       queue.end();

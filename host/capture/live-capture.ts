@@ -109,6 +109,10 @@ export function openLiveCapture(opts: LiveCaptureOptions): EventSource {
   return {
     batches: queue,
     stats: () => scapStatsOf(cap.stats()),
+    setOpenFilter: (filter) => {
+      if (stopping || opts.captureFile !== undefined) return; // a recording keeps every open
+      cap.setOpenFilter(filter);
+    },
     setEventTypes: (types) => {
       const ids = idsOf(types);
       const key = JSON.stringify(ids);

@@ -12,14 +12,10 @@
 import type { BinaryCheckExpr, Expr, UnaryCheckExpr, ValueExpr } from '../condition/ast.js';
 import { EVENT_TYPES, eventTypeByName } from '../engine/event-types.js';
 import type { ResolvedRule } from '../rules/ruleset.js';
+import type { OpenFilter } from '../../native/capture.js';
 
-/** What the kernel is told (native/capture.ts setOpenFilter); ids are batch ABI event type ids. */
-export interface OpenFilter {
-  dropRead: number[];
-  dropWrite: number[];
-  prefixes: string[];
-  exact: string[];
-}
+/** What the kernel is told (Capture.setOpenFilter); ids are batch ABI event type ids. */
+export type { OpenFilter };
 
 export interface OpenFilterPlan {
   /** null: nothing may be dropped. */

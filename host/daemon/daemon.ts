@@ -20,7 +20,7 @@ import { alertFor, batchEventCount, lastEventTimeNs } from './alerts.js';
 import { MetricsSnapshotter } from './metrics-snapshot.js';
 import { SyscallDropMonitor, type ScapStats } from './event-drops.js';
 import { MemoryRelease } from './memory-release.js';
-import { interestingEventTypes, sha256File, type DaemonRuleSet } from './rule-set.js';
+import { interestingEventTypes, openFilterPlan, sha256File, type DaemonRuleSet } from './rule-set.js';
 import type { EventSource } from '../capture/event-source.js';
 
 /** Compiles a generation for evaluation (the Wasm engine; tests may pass their own). */
@@ -157,6 +157,16 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonResult> {
       const events = opts.events ?? source?.batches;
       const captureStatsOpt = opts.captureStats ?? (source ? () => source.stats() : undefined);
       const applyEventTypes = source ? (t: { all: boolean; names: string[] }) => source.setEventTypes(t) : opts.applyEventTypes;
+      // The kernel drops the opens no enabled rule can see, and their closes (a cost cut only: the
+      // alerts are the same); each generation computes its own.
+      const applyOpenFilter = (set: DaemonRuleSet): void => {
+        if (!source) return;
+        const plan = openFilterPlan(set);
+        source.setOpenFilter(plan.filter);
+        if (plan.filter) logger.debug(`Open prefilter: ${plan.filter.prefixes.length + plan.filter.exact.length} paths pass; not filtered: ${plan.blocked.join('; ') || 'none'}`);
+        else logger.debug(`Open prefilter off: ${plan.blocked.join('; ')}`);
+      };
+      applyOpenFilter(generation);
       let { delivery, config: deliveryConfig } = await buildDelivery(generation);
       let pending: { engine: CompiledEngine | undefined; set: DaemonRuleSet } | undefined;
       const matchCounts = new Map<string, number>();
@@ -177,6 +187,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonResult> {
         const webserverChanged = JSON.stringify(next.set.loaded.config.webserver) !== JSON.stringify(generation.loaded.config.webserver);
         generation = next.set;
         memory.schedule();
+        applyOpenFilter(generation);
         applyEventTypes?.(interestingEventTypes(generation));
         if (webserverChanged) {
           await webserver?.stop();

@@ -8,6 +8,7 @@ import { expandRulesPaths, loadConfiguredRules } from '../cli/rules-stage.js';
 import type { Logger } from '../cli/logger.js';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
 import type { RuleSet } from '../rules/index.js';
+import { planOpenFilter, type OpenFilterPlan } from '../capture/open-prefilter.js';
 import type { WatchSet } from '../reload/watcher.js';
 
 export interface DaemonRuleSet {
@@ -90,4 +91,10 @@ export function interestingEventTypes(set: DaemonRuleSet): { all: boolean; names
   for (const entry of base.customSet) if (!entry.startsWith('!')) names.add(entry);
   for (const entry of base.customSet) if (entry.startsWith('!')) names.delete(entry.slice(1));
   return { all: false, names: [...names].sort() };
+}
+
+/** Which opens the generation's enabled rules can never see (host/capture/open-prefilter.ts). */
+export function openFilterPlan(set: DaemonRuleSet): OpenFilterPlan {
+  const enabled = new Set(set.enabledRuleIds);
+  return planOpenFilter(set.ruleset.rules.filter((r) => enabled.has(r.id)));
 }

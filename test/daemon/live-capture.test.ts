@@ -100,6 +100,33 @@ describe.skipIf(!bpfAvailable)('engine.kind modern_ebpf', () => {
     expect(alertLines(s).filter((a) => a.rule === 'Target opened')).toHaveLength(2);
   }, 90_000);
 
+  it('hands the kernel an open filter from the rules, and a reload widens it to what new rules read', async () => {
+    const other = (s: Setup): string => join(s.dir, 'other.txt');
+    const s = setup((t) => rule('Target opened', `evt.type = openat and fd.name = ${t}`, 'opened %fd.name'), 'log_level: debug\n');
+    writeFileSync(other(s), 'y\n');
+    const run = start(['-c', s.cfg]);
+    // One exact path passes; every open type and access class may be dropped otherwise.
+    expect(await until(() => run.err.join('').includes('Open prefilter: 1 paths pass; not filtered: none'))).toBe(true);
+    spawnSync('cat', [other(s)]);
+    spawnSync('cat', [s.target]);
+    expect(await until(() => alertLines(s).length > 0)).toBe(true);
+
+    // The new rule reads other.txt, which the first filter dropped: the reload's filter lets it through.
+    writeFileSync(s.rules, rule('Target opened', `evt.type = openat and fd.name = ${s.target}`, 'opened %fd.name') + rule('Other opened', `evt.type = openat and fd.name startswith ${s.dir}/other`, 'other %fd.name'));
+    run.signals.emit('SIGHUP');
+    expect(await until(() => run.err.join('').includes('Reload applied'))).toBe(true);
+    const otherSeen = (): boolean => alertLines(s).some((a) => a.rule === 'Other opened');
+    for (let tries = 0; !otherSeen() && tries < 20; tries++) {
+      spawnSync('cat', [other(s)]);
+      await until(otherSeen, 250);
+    }
+    expect(otherSeen()).toBe(true);
+    expect(run.err.join('')).toContain('Open prefilter: 2 paths pass; not filtered: none');
+    run.signals.emit('SIGTERM');
+    expect(await run.done).toBe(0);
+    expect(alertLines(s).filter((a) => a.rule === 'Target opened')).toHaveLength(1);
+  }, 90_000);
+
   it('exposes the capture counters on /metrics', async () => {
     const s = setup((t) => rule('Target opened', `evt.type = openat and fd.name = ${t}`, 'x'), 'webserver: {enabled: true, listen_port: 0, prometheus_metrics_enabled: true}\n');
     const run = start(['-c', s.cfg, '-o', 'engine.modern_ebpf.cpus_for_each_buffer=1', '-o', 'engine.modern_ebpf.buf_size_preset=3']);
