@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { batchEventCount } from '../host/daemon/alerts.js';
+import { planOpenFilter, type OpenFilter } from '../host/capture/open-prefilter.js';
 import { compileEngine, type WasmEngine } from '../host/engine/engine.js';
 import { eventTypeByName, EVENT_TYPES } from '../host/engine/event-types.js';
 import { defaultLanguage, loadRules, type RuleSet } from '../host/rules/index.js';
@@ -19,6 +20,8 @@ export const ADDON = process.env.SAKER_CAPTURE_ADDON ?? join(REPO, 'native', 'bu
 
 export interface ProbeStats {
   kernelEvents?: number;
+  filteredOpens?: number;
+  filteredCloses?: number;
   dropsRingFull?: number;
   dropsRead?: number;
   events?: number;
@@ -26,6 +29,8 @@ export interface ProbeStats {
 
 interface ProbeHandle {
   start(onBatch: (batch: Uint8Array) => void): void;
+  /** Absent in builds from before the open prefilter (SAKER_CAPTURE_ADDON A/B runs). */
+  setOpenFilter?(filter: OpenFilter | null): void;
   stats(): ProbeStats;
   stop(): Promise<void>;
 }
@@ -56,6 +61,11 @@ export function ruleEventTypeIds(ruleset: RuleSet): number[] {
   return [...ids].sort((a, b) => a - b);
 }
 
+/** The opens the enabled rules can never see, as the daemon hands them to the kernel. */
+export function openFilterFor(ruleset: RuleSet): OpenFilter | null {
+  return planOpenFilter(ruleset.rules.filter((r) => r.enabled)).filter;
+}
+
 /** The engine for the rules, optimised module built before it is returned (no compile running during the runs). */
 export function engineFor(ruleset: RuleSet): Promise<WasmEngine> {
   return compileEngine(ruleset, { ruleMatching: 'first', optimize: 'optimized' });
@@ -66,10 +76,14 @@ export interface Session {
   events(): number;
 }
 
-/** Runs `fn` while the probe captures `ids`; every batch is counted and, given an engine, evaluated. */
-export async function withProbe<T>(ids: number[], engine: WasmEngine | undefined, fn: (s: Session) => Promise<T>): Promise<T> {
+/**
+ * Runs `fn` while the probe captures `ids` (with the kernel's open filter, if given); every batch is
+ * counted and, given an engine, evaluated.
+ */
+export async function withProbe<T>(ids: number[], engine: WasmEngine | undefined, fn: (s: Session) => Promise<T>, filter: OpenFilter | null = null): Promise<T> {
   const Probe = loadProbeClass();
   const probe = new Probe({ eventTypes: ids });
+  if (filter !== null) probe.setOpenFilter?.(filter);
   let events = 0;
   probe.start((batch) => {
     events += batchEventCount(batch);

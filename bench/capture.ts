@@ -1,8 +1,10 @@
 // The `capture` benchmark: loop slowdowns with the capture running the upstream stable rules'
-// event types against no probe (interleaved rounds, minimum of each), and event rate, drops and the
-// daemon's CPU per event with one, two and three flat-out openat loops.
+// event types and open filter, as the daemon does, against no probe (interleaved rounds, minimum of
+// each), and event rate, drops and the daemon's CPU per event with one, two and three flat-out
+// openat loops (filter off: every open reaches JS, as in Falco).
+import type { OpenFilter } from '../host/capture/open-prefilter.js';
 import type { WasmEngine } from '../host/engine/engine.js';
-import { engineFor, removeLoop, ruleEventTypeIds, runLoop, stableRules, withProbe, type LoopKind } from './capture-probe.js';
+import { engineFor, openFilterFor, removeLoop, ruleEventTypeIds, runLoop, stableRules, withProbe, type LoopKind } from './capture-probe.js';
 
 export const emit = (metric: string, value: number, unit: string): void => {
   console.log(JSON.stringify({ metric, value: Math.round(value * 1000) / 1000, unit }));
@@ -18,16 +20,28 @@ const LOOPS: [LoopKind, string, number][] = [
 interface Best {
   base: number;
   probed: number;
+  /** The open loop only: probed without the open filter (every open and close reaches JS). */
+  unfiltered: number;
+  /** Opens the kernel dropped per iteration in the probed runs (the filter at work). */
+  filteredPerIteration: number;
 }
 
-async function slowdowns(ids: number[], engine: WasmEngine, rounds: number): Promise<Map<LoopKind, Best>> {
-  const best = new Map<LoopKind, Best>(LOOPS.map(([k]) => [k, { base: Infinity, probed: Infinity }]));
+async function slowdowns(ids: number[], engine: WasmEngine, filter: OpenFilter | null, rounds: number): Promise<Map<LoopKind, Best>> {
+  const best = new Map<LoopKind, Best>(LOOPS.map(([k]) => [k, { base: Infinity, probed: Infinity, unfiltered: Infinity, filteredPerIteration: 0 }]));
   for (let round = 0; round < rounds; round++) {
     for (const [kind, , n] of LOOPS) {
       const b = best.get(kind)!;
       b.base = Math.min(b.base, await runLoop(kind, n));
       // The loop runs in a child while this process consumes and evaluates, as the daemon would.
-      b.probed = Math.min(b.probed, await withProbe(ids, engine, () => runLoop(kind, n)));
+      b.probed = Math.min(
+        b.probed,
+        await withProbe(ids, engine, async (s) => {
+          const ns = await runLoop(kind, n);
+          b.filteredPerIteration = (s.probe.stats().filteredOpens ?? 0) / n;
+          return ns;
+        }, filter),
+      );
+      if (kind === 'open') b.unfiltered = Math.min(b.unfiltered, await withProbe(ids, engine, () => runLoop(kind, n)));
     }
   }
   return best;
@@ -77,18 +91,24 @@ async function measureAll(): Promise<void> {
   const ruleset = stableRules();
   const ids = ruleEventTypeIds(ruleset);
   const engine = await engineFor(ruleset);
+  const filter = openFilterFor(ruleset);
   emit('capture_rule_event_types', ids.length, 'types');
+  emit('capture_open_filter_paths', filter === null ? 0 : filter.prefixes.length + filter.exact.length, 'paths');
 
-  const best = await slowdowns(ids, engine, rounds);
+  const best = await slowdowns(ids, engine, filter, rounds);
   for (const [kind, name] of LOOPS) {
     const b = best.get(kind)!;
     emit(`capture_slowdown_${name}`, b.probed / b.base, 'ratio');
     emit(`capture_loop_ns_${name}_no_probe`, b.base, 'ns');
     emit(`capture_loop_ns_${name}_probed`, b.probed, 'ns');
+    if (kind === 'open') {
+      emit(`capture_slowdown_${name}_unfiltered`, b.unfiltered / b.base, 'ratio');
+      emit(`capture_filtered_opens_per_iteration_${name}`, b.filteredPerIteration, 'opens');
+    }
   }
 
   // Each loop runs about rateSeconds of its own CPU time.
-  const iterations = Math.ceil((rateSeconds * 1e9) / best.get('open')!.probed);
+  const iterations = Math.ceil((rateSeconds * 1e9) / best.get('open')!.unfiltered);
   const runs: RateRun[] = [];
   for (const loops of [1, 2, 3]) runs.push(await openLoopRate(ids, engine, loops, iterations));
   for (const r of runs) {
