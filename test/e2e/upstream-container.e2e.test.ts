@@ -54,10 +54,16 @@ const suggested = (name: string, id: string): string =>
   ` container_id=${id} container_name=${name} container_image_repository=${REPO} container_image_tag=${TAG} k8s_pod_name=<NA> k8s_ns_name=<NA>`;
 
 // The seed article's two rules, loaded after the upstream files: an allow-list of the processes an
-// image may run, and writes outside the application's data directory.
+// image may run, and writes outside the application's data directory. Both leave out the runtime's
+// own init (runc init, runc:[2:INIT]): it runs in the container's cgroup before the entry point, and
+// when Docker's answer about the container lands first its execs and opens carry the image, as they
+// would with Falco's container plugin.
 const CUSTOM_RULES = `
 - list: saker_app_allowed_processes
   items: [sh, sleep, mkdir, cat]
+
+- list: runtime_inits
+  items: [runc, "runc:[0:PARENT]", "runc:[1:CHILD]", "runc:[2:INIT]"]
 
 - rule: Unauthorized process in container image
   desc: a process that is not in the image's allow-list runs in a container of the image
@@ -65,6 +71,7 @@ const CUSTOM_RULES = `
     spawned_process and container
     and container.image.repository = "${REPO}"
     and not proc.name in (saker_app_allowed_processes)
+    and not proc.name in (runtime_inits)
   output: >
     Unauthorized process in container image (image=%container.image.repository:%container.image.tag
     process=%proc.name command=%proc.cmdline parent=%proc.pname uid=%user.uid container=%container.name)
@@ -77,6 +84,7 @@ const CUSTOM_RULES = `
     open_write and container
     and container.image.repository = "${REPO}"
     and not fd.name startswith /data/
+    and not proc.name in (runtime_inits)
   output: >
     File opened for writing outside /data (file=%fd.name flags=%evt.arg.flags process=%proc.name
     command=%proc.cmdline container=%container.name)
