@@ -503,8 +503,9 @@ static __always_inline int emit_generic(struct task_struct *task, __u16 type, st
  *  - the type's bit for the access class: the user side's analysis of the rules set it;
  *  - the path as given is absolute, < 256 bytes, read whole, has no trailing '/', "//", "/." or
  *    ".." (so it is libs' normalised fd.name, and fd.nameraw has no "../"), no key passes it;
- *  - not a directory: a directory fd may be the dirfd of later *at() calls, whose paths the user
- *    side resolves through its fd table;
+ *  - not a directory, nor opened with O_DIRECTORY: a directory fd may be the dirfd of later *at()
+ *    calls, whose paths the user side resolves through its fd table, and libs types an O_DIRECTORY
+ *    fd (O_TMPFILE too) a directory;
  *  - the fd table has this task as only user (files->count == 1): the bits are per task, and a
  *    thread sharing the table could close or pass the fd unseen by them; fd < SAKER_FD_BITS. */
 static __always_inline bool open_dropped(struct ctxb *c, struct task_struct *task, __u8 bits, __u16 type,
@@ -519,6 +520,10 @@ static __always_inline bool open_dropped(struct ctxb *c, struct task_struct *tas
   if (!(bits & need))
     return false;
   if ((i_mode & 0170000) == 0040000 /* S_IFDIR */ || fd < 0 || fd >= SAKER_FD_BITS)
+    return false;
+  /* O_DIRECTORY (also part of O_TMPFILE): libs types the fd a directory from this flag alone, and the
+   * user side's analysis assumes a dropped open's fd.typechar is 'f'. */
+  if (flags & 0200000)
     return false;
   struct files_struct *files = task->files;
   if (!files || files->count.counter != 1)
@@ -1026,6 +1031,25 @@ SYSCALL_EXIT(close)
 GENERIC_FD(dup, SAKER_EVT_DUP, 0)
 GENERIC_FD(dup2, SAKER_EVT_DUP2, 0)
 GENERIC_FD(dup3, SAKER_EVT_DUP3, 0)
+/* close_range: not an event type, but the fd table must lose the range (python's subprocess and
+ * systemd close their fds this way before an exec). Without it a stale entry (a socket, say) would
+ * describe the number where the open prefilter later drops a file's open. Always attached. */
+SEC("tracepoint/syscalls/sys_exit_close_range")
+int x_close_range(struct trace_event_raw_sys_exit *tp)
+{
+  struct task_struct *task = bpf_get_current_task_btf();
+  if (tp->ret != 0 || task->tgid == self_tgid)
+    return 0;
+  struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
+  struct ctxb c;
+  if (begin_as(&c, SAKER_REC_CLOSE_RANGE, 0, ((__u64)task->tgid << 32) | (__u32)task->pid) < 0)
+    return 0;
+  c.r->a[0] = (__u32)regs->di;
+  c.r->a[1] = (__u32)regs->si;
+  c.r->a[2] = (__u32)regs->dx;
+  return submit(&c);
+}
+
 /* fcntl: F_DUPFD (0) and F_DUPFD_CLOEXEC (1030) return a new fd. */
 SYSCALL_EXIT(fcntl)
 {

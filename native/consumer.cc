@@ -293,6 +293,7 @@ static bool knownRecordType(uint16_t type) {
     SAKER_EVENT_LIST(SAKER_KNOWN_TYPE)
 #undef SAKER_KNOWN_TYPE
     case SAKER_REC_FORK:
+    case SAKER_REC_CLOSE_RANGE:
       return true;
     default:
       return false;
@@ -355,6 +356,24 @@ void Consumer::replay(const std::string& path, const Deliver& deliver) {
     if (writer_.eventCount() >= opts_.batchEvents) flush(deliver);
   }
   flush(deliver);
+}
+
+void Consumer::closeRange(ThreadInfo& t, uint64_t first, uint64_t last, uint64_t flags) {
+  constexpr uint64_t kUnshare = 1u << 1, kCloexec = 1u << 2;  // CLOSE_RANGE_UNSHARE, CLOSE_RANGE_CLOEXEC
+  if (!t.fds) return;
+  // UNSHARE: the thread gets a table of its own first (its threads keep the shared one intact).
+  if ((flags & kUnshare) && t.fds.use_count() > 1) t.fds = std::make_shared<FdTable>(*t.fds);
+  for (auto it = t.fds->begin(); it != t.fds->end();) {
+    uint64_t n = uint64_t(it->first);
+    if (it->first < 0 || n < first || n > last) {
+      ++it;
+    } else if (flags & kCloexec) {
+      it->second.openFlags |= PPM_O_CLOEXEC;
+      ++it;
+    } else {
+      it = t.fds->erase(it);
+    }
+  }
 }
 
 std::string Consumer::resolveExe(const std::string& full) {
@@ -461,6 +480,11 @@ void Consumer::decode(const saker_rec* r, size_t size) {
     applyTask(child);
     child.version = state_.nextVersion();
     state_.threads[tid] = std::move(child);
+    return;
+  }
+
+  if (r->type == SAKER_REC_CLOSE_RANGE) {
+    closeRange(*state_.findOrScan(tid, pid), a[0], a[1], a[2]);
     return;
   }
 

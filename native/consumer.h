@@ -67,6 +67,8 @@ class Consumer {
   void decodeAndRecord(const saker_rec* r, size_t size);
   void drainPending();
   std::string resolveExe(const std::string& path);
+  /** close_range(first, last, flags) on the thread's fd table (CLOSE_RANGE_UNSHARE, _CLOEXEC). */
+  static void closeRange(ThreadInfo& t, uint64_t first, uint64_t last, uint64_t flags);
   /** Container metadata for the batch writer: the live table (noted in the capture file when it
    * changed), or during a replay what the file's 'CONT' entries said. */
   std::shared_ptr<const ContainerInfo> lookupContainer(const std::string& id);

@@ -186,5 +186,7 @@
 
 /* Internal record types (never written to a batch). */
 #define SAKER_REC_FORK 100
+/* close_range(first, last, flags) succeeded: a[0..2]. State only: the fds leave the table. */
+#define SAKER_REC_CLOSE_RANGE 101
 
 #endif

@@ -118,6 +118,11 @@ void Probe::attachState() {
     links_.push_back(l);
     attached_.insert(bpf_program__name(p));
   }
+  // close_range keeps the fd tables right (Linux 5.9+; an older kernel has no tracepoint for it).
+  if (struct bpf_link* l = bpf_program__attach(skel_->progs.x_close_range)) {
+    links_.push_back(l);
+    attached_.insert(bpf_program__name(skel_->progs.x_close_range));
+  }
 }
 
 void Probe::setTypes(const std::set<uint16_t>& types) {

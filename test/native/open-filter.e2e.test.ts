@@ -18,13 +18,14 @@ const HELPER_C = String.raw`
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 static void *idle(void *a) { (void)a; for (;;) pause(); return 0; }
 static long fdarg(const char *s, long last) { return strcmp(s, "last") == 0 ? last : atol(s); }
 
-/* Actions from argv: o PATH r|w|rw|d, c FD, dup FD, dup2 OLD NEW, cr LO HI, cd DIR, thread.
+/* Actions from argv: o PATH r|w|rw|d|t (t: O_TMPFILE), c FD, dup FD, dup2 OLD NEW, cr LO HI, cd DIR, sock, thread.
  * FD "last" is the last fd opened or dup'ed. Prints each new fd. */
 int main(int argc, char **argv) {
   long last = -1;
@@ -33,7 +34,7 @@ int main(int argc, char **argv) {
 #define FD(s) fdarg((s), last)
     if (strcmp(a, "o") == 0) {
       const char *m = argv[i + 2];
-      int fl = strcmp(m, "w") == 0 ? O_WRONLY : strcmp(m, "rw") == 0 ? O_RDWR : strcmp(m, "d") == 0 ? O_RDONLY | O_DIRECTORY : O_RDONLY;
+      int fl = strcmp(m, "w") == 0 ? O_WRONLY : strcmp(m, "rw") == 0 ? O_RDWR : strcmp(m, "d") == 0 ? O_RDONLY | O_DIRECTORY : strcmp(m, "t") == 0 ? O_TMPFILE | O_RDWR : O_RDONLY;
       last = syscall(SYS_openat, AT_FDCWD, argv[i + 1], fl);
       printf("%ld\n", last);
       i += 2;
@@ -50,6 +51,9 @@ int main(int argc, char **argv) {
       i += 2;
     } else if (strcmp(a, "cd") == 0) {
       if (chdir(argv[++i]) != 0) return 3;
+    } else if (strcmp(a, "sock") == 0) {
+      last = socket(AF_INET, SOCK_STREAM, 0);
+      printf("%ld\n", last);
     } else if (strcmp(a, "thread") == 0) {
       pthread_t t;
       pthread_create(&t, 0, idle, 0);
@@ -129,6 +133,8 @@ describe.skipIf(!bpfAvailable)('the open prefilter on the real kernel', () => {
       r.closeRange = run('o', plain, 'r', 'cr', '3', '3', 'o', plain, 'w', 'c', '3');
       // fd 3 dropped, fd 4 reported, dup2 4 -> 3 (reported) replaces it: the close of 3 is reported
       r.dup2 = run('o', plain, 'r', 'o', plain, 'w', 'dup2', '4', '3', 'c', '3', 'c', '4');
+      // socket 3 (known), close_range(3, 3) (seen: 3 leaves the table), a dropped open reuses 3, dup2 3 -> 5
+      r.sockRange = run('sock', 'cr', '3', '3', 'o', plain, 'r', 'dup2', '3', '5', 'c', '5', 'c', '3');
       await new Promise((res) => setTimeout(res, 100));
     } finally {
       await cap.stop();
@@ -180,6 +186,11 @@ describe.skipIf(!bpfAvailable)('the open prefilter on the real kernel', () => {
     expect(eventsOf(got, r.dup2!, 'dup2').length).toBe(1);
     expect(closes(got, r.dup2!, 3).length).toBe(1);
     expect(closes(got, r.dup2!, 4).length).toBe(1);
+    // The dup2 of the dropped fd 3 does not see the socket that close_range closed.
+    expect(r.sockRange!.fds).toEqual([3, 3]);
+    const dup2s = eventsOf(got, r.sockRange!, 'dup2');
+    expect(dup2s.length).toBe(1);
+    expect(dup2s[0]!.fd?.type ?? 'none').toBe('none');
   });
 
   test('set after prepare(), replaced and cleared (null) while running', async () => {
@@ -188,7 +199,7 @@ describe.skipIf(!bpfAvailable)('the open prefilter on the real kernel', () => {
     cap.setOpenFilter({ dropRead: [OPENAT], dropWrite: [], prefixes: ['/etc/'], exact: [] });
     const raw: Uint8Array[] = [];
     cap.start((b) => raw.push(b));
-    let first: Run, second: Run, third: Run, fourth: Run;
+    let first: Run, second: Run, third: Run, fourth: Run, tmpfile: Run;
     try {
       first = run('o', plain, 'r', 'c', 'last');
       cap.setOpenFilter(null);
@@ -198,6 +209,8 @@ describe.skipIf(!bpfAvailable)('the open prefilter on the real kernel', () => {
       third = run('o', plain, 'w', 'c', 'last');
       cap.setOpenFilter({ dropRead: [OPENAT], dropWrite: [OPENAT], prefixes: [], exact: [] });
       fourth = run('o', plain, 'w', 'c', 'last');
+      // O_TMPFILE holds O_DIRECTORY, which makes libs type the fd a directory: never dropped.
+      tmpfile = run('o', dir, 't', 'c', 'last');
       await new Promise((res) => setTimeout(res, 100));
     } finally {
       await cap.stop();
@@ -210,6 +223,9 @@ describe.skipIf(!bpfAvailable)('the open prefilter on the real kernel', () => {
     expect(opens(got, third, plain).length).toBe(1);
     expect(opens(got, fourth)).toEqual([]);
     expect(closes(got, fourth, 3)).toEqual([]);
+    expect(tmpfile.fds).toEqual([3]);
+    expect(opens(got, tmpfile).length).toBe(1);
+    expect(closes(got, tmpfile, 3).length).toBe(1);
   });
 
   test('invalid filters throw a clear error', () => {
