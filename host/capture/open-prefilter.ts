@@ -10,6 +10,7 @@
 // file knows something about for the event class are decided, every other check is unknown. A
 // rule that is not definitely false blocks dropping for that class, so the result is conservative.
 import type { BinaryCheckExpr, Expr, UnaryCheckExpr, ValueExpr } from '../condition/ast.js';
+import { walkExpr } from '../condition/walk.js';
 import { EVENT_TYPES, eventTypeByName } from '../engine/event-types.js';
 import type { ResolvedRule } from '../rules/ruleset.js';
 import type { OpenFilter } from '../../native/capture.js';
@@ -106,7 +107,7 @@ function isPathField(field: string): boolean {
 
 /** Adds the keys that make a path check decidable: the strings the rules compare paths with. */
 function collectKeys(e: Expr, keys: Keys): void {
-  walk(e, (c) => {
+  walkExpr(e, (c) => {
     if (c.kind !== 'binary' || c.left.kind !== 'field' || c.modifier !== undefined) return;
     const field = c.left.field;
     const vals = values(c.right);
@@ -130,12 +131,6 @@ function collectKeys(e: Expr, keys: Keys): void {
   // Only keys that can matter to a droppable path are kept (others are decided without a key).
   for (const k of [...keys.prefixes]) if (!k.startsWith('/') || k.includes('//') || k.includes('/.') || k.includes('..')) keys.prefixes.delete(k);
   for (const k of [...keys.exact]) if (!droppableShape(k)) keys.exact.delete(k);
-}
-
-function walk(e: Expr, visit: (e: Expr) => void): void {
-  visit(e);
-  if (e.kind === 'and' || e.kind === 'or') for (const c of e.children) walk(c, visit);
-  else if (e.kind === 'not') walk(e.child, visit);
 }
 
 /** The event a condition is evaluated against. */
@@ -282,37 +277,34 @@ function check(c: BinaryCheckExpr | UnaryCheckExpr, w: World, keys: Keys): Tri {
   }
 }
 
-function mentionsFd(c: BinaryCheckExpr | UnaryCheckExpr): boolean {
+/** Whether some field in `e` (a transformer's operands included) passes `test`. */
+function someField(e: Expr, test: (field: string, arg: string | undefined) => boolean): boolean {
   let found = false;
-  const visit = (e: Expr): void => {
-    if (e.kind === 'field' && fdDependent(e.field, e.arg)) found = true;
-    else if (e.kind === 'transformer' || e.kind === 'transformer_list') e.values.forEach(visit);
-  };
-  visit(c.left);
-  if (c.kind === 'binary') visit(c.right);
+  walkExpr(e, (x) => {
+    if (found) return false;
+    if (x.kind === 'field' && test(x.field, x.arg)) found = true;
+    return undefined;
+  });
   return found;
+}
+
+/** Kleene's and (stop = F) and or (stop = T): `stop` decides at once, else unknown beats the other. */
+function junction(children: readonly Expr[], stop: Tri, w: World, keys: Keys): Tri {
+  let out: Tri = not3(stop);
+  for (const c of children) {
+    const v = evaluate(c, w, keys);
+    if (v === stop) return stop;
+    if (v === 'U') out = 'U';
+  }
+  return out;
 }
 
 function evaluate(e: Expr, w: World, keys: Keys): Tri {
   switch (e.kind) {
-    case 'and': {
-      let out: Tri = 'T';
-      for (const c of e.children) {
-        const v = evaluate(c, w, keys);
-        if (v === 'F') return 'F';
-        if (v === 'U') out = 'U';
-      }
-      return out;
-    }
-    case 'or': {
-      let out: Tri = 'F';
-      for (const c of e.children) {
-        const v = evaluate(c, w, keys);
-        if (v === 'T') return 'T';
-        if (v === 'U') out = 'U';
-      }
-      return out;
-    }
+    case 'and':
+      return junction(e.children, 'F', w, keys);
+    case 'or':
+      return junction(e.children, 'T', w, keys);
     case 'not':
       return not3(evaluate(e.child, w, keys));
     case 'binary':
@@ -321,31 +313,6 @@ function evaluate(e: Expr, w: World, keys: Keys): Tri {
     default:
       return 'U';
   }
-}
-
-/** Whether the condition reads any fd-table field (a transformer's operands included). */
-function conditionReadsFd(e: Expr): boolean {
-  let found = false;
-  const visit = (x: Expr): void => {
-    if (found) return;
-    switch (x.kind) {
-      case 'and':
-      case 'or':
-        x.children.forEach(visit);
-        break;
-      case 'not':
-        visit(x.child);
-        break;
-      case 'binary':
-      case 'unary':
-        if (mentionsFd(x)) found = true;
-        break;
-      default:
-        break;
-    }
-  };
-  visit(e);
-  return found;
 }
 
 /** Fields an output format names (`%field`, `%field[arg]`, `%transformer(field)`), roughly. */
@@ -363,37 +330,7 @@ function outputReadsFd(rule: ResolvedRule): boolean {
 }
 
 function readsGlobalBlocker(rule: ResolvedRule): boolean {
-  let found = false;
-  walkFields(rule.condition, (f) => (found ||= GLOBAL_BLOCKERS.has(f)));
-  return found || outputFields(rule.output).some((f) => GLOBAL_BLOCKERS.has(f.field));
-}
-
-function walkFields(e: Expr, visit: (field: string) => void): void {
-  switch (e.kind) {
-    case 'and':
-    case 'or':
-      e.children.forEach((c) => walkFields(c, visit));
-      break;
-    case 'not':
-      walkFields(e.child, visit);
-      break;
-    case 'binary':
-      walkFields(e.left, visit);
-      walkFields(e.right, visit);
-      break;
-    case 'unary':
-      walkFields(e.left, visit);
-      break;
-    case 'field':
-      visit(e.field);
-      break;
-    case 'transformer':
-    case 'transformer_list':
-      e.values.forEach((c) => walkFields(c, visit));
-      break;
-    default:
-      break;
-  }
+  return someField(rule.condition, (f) => GLOBAL_BLOCKERS.has(f)) || outputFields(rule.output).some((f) => GLOBAL_BLOCKERS.has(f.field));
 }
 
 const isOpenType = (name: string): boolean => (OPEN_TYPES as readonly string[]).includes(name);
@@ -437,7 +374,7 @@ export function planOpenFilter(rules: readonly ResolvedRule[]): OpenFilterPlan {
   // A dropped fd is unknown to the events that use it later: no rule may tell the difference.
   for (const r of syscallRules) {
     if (!seesFds(r)) continue;
-    if (!conditionReadsFd(r.condition) && !outputReadsFd(r)) continue;
+    if (!someField(r.condition, fdDependent) && !outputReadsFd(r)) continue;
     if (!refuted(r, { kind: 'fd', fd: 'file' }) || !refuted(r, { kind: 'fd', fd: 'missing' })) return none(`rule "${r.name}" reads the fd of events other than opens`);
   }
 
