@@ -259,6 +259,7 @@ class Capture : public Napi::ObjectWrap<Capture> {
       num("fds", consumer_->stats.fds);
       num("unknownRecords", consumer_->stats.unknownRecords);
       num("procScans", consumer_->stats.procScans);
+      num("lateOpens", consumer_->stats.lateOpens);
     }
     o.Set("running", Napi::Boolean::New(env, running_));
     return o;

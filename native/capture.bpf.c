@@ -61,10 +61,23 @@ struct {
 } open_keys SEC(".maps");
 
 /* Per task: the fds whose open was dropped, so their close is dropped too. Valid only for the fd
- * table `files` points to (bits are reset when the task's table changes: unshare, exec of a thread). */
+ * table `files` points to (bits are reset when the task's table changes: unshare, exec of a thread).
+ * Each dropped open is stashed in slot[fd & 15] (a slot is free when its fd's bit is clear), so a
+ * later event that uses the fd (dup, fcntl, fchmod, finit_module) can replay it first (late_open). */
+#define STASH_SLOTS 16
+struct open_stash {
+  __s32 fd;
+  __u16 type;        /* SAKER_EVT_OPEN/OPENAT/OPENAT2/CREAT */
+  __u16 len;         /* bytes of path (< 256) */
+  __u64 flags;       /* as the record carried them (openat2: open_how's) */
+  __u64 mode;
+  __u64 resolve;     /* openat2 only */
+  __u8 path[SAKER_KEY_MAX + 1];
+};
 struct fd_bits {
   __u64 files;
   __u64 bits[SAKER_FD_BITS / 64];
+  struct open_stash slot[STASH_SLOTS];
 };
 struct {
   __uint(type, BPF_MAP_TYPE_TASK_STORAGE);
@@ -349,6 +362,21 @@ static __always_inline struct file *fd_file(struct task_struct *task, long fd)
   return bpf_rdonly_cast(slot->next, bpf_core_type_id_kernel(struct file));
 }
 
+/* An open record's file block and a[5] (the inode number): what the fd refers to. Returns i_mode. */
+static __always_inline __u32 fill_file(struct ctxb *c, struct file *f)
+{
+  struct inode *ino = f->f_inode;
+  c->r->a[5] = ino->i_ino; /* openat2 keeps resolve in a[4]; ino wins a[5] */
+  __u32 mode = ino->i_mode;
+  struct saker_file *fi = (struct saker_file *)(c->buf + OFF_SOCK);
+  fi->dev = ino->i_sb->s_dev;
+  fi->i_mode = mode;
+  fi->f_mode = f->f_mode;
+  fi->pad = 0;
+  c->r->flags |= REC_HAS_FILE;
+  return mode;
+}
+
 static __always_inline void fill_sock(struct ctxb *c, long fd)
 {
   struct task_struct *task = c->task;
@@ -474,21 +502,26 @@ static __always_inline void read_args(struct pt_regs *regs, __u64 *out)
 
 /* Generic exit handler: all six arguments as numbers, and the arguments named in str_mask (bit i =
  * argument i is a user string) as string slots, in argument order. */
+static __always_inline int generic_rest(struct ctxb *c, struct task_struct *task, struct pt_regs *regs, long ret, __u32 str_mask, bool fd_ret)
+{
+  __u64 args[6];
+  read_args(regs, args);
+  for (int i = 0; i < 6; i++) {
+    c->r->a[i] = args[i];
+    if (str_mask & (1u << i))
+      put_user_str(c, (const void *)args[i]);
+  }
+  if (fd_ret)
+    fd_created(task, ret);
+  return submit(c);
+}
+
 static __always_inline int emit_generic(struct task_struct *task, __u16 type, struct pt_regs *regs, long ret, __u32 str_mask, bool fd_ret)
 {
   struct ctxb c;
   if (begin_syscall(&c, task, type, ret) < 0)
     return 0;
-  __u64 args[6];
-  read_args(regs, args);
-  for (int i = 0; i < 6; i++) {
-    c.r->a[i] = args[i];
-    if (str_mask & (1u << i))
-      put_user_str(&c, (const void *)args[i]);
-  }
-  if (fd_ret)
-    fd_created(task, ret);
-  return submit(&c);
+  return generic_rest(&c, task, regs, ret, str_mask, fd_ret);
 }
 
 #define GENERIC(sys, type, mask)                                                \
@@ -507,7 +540,8 @@ static __always_inline int emit_generic(struct task_struct *task, __u16 type, st
  *    calls, whose paths the user side resolves through its fd table, and libs types an O_DIRECTORY
  *    fd (O_TMPFILE too) a directory;
  *  - the fd table has this task as only user (files->count == 1): the bits are per task, and a
- *    thread sharing the table could close or pass the fd unseen by them; fd < SAKER_FD_BITS. */
+ *    thread sharing the table could close or pass the fd unseen by them; fd < SAKER_FD_BITS;
+ *  - the fd's stash slot is free: the open is kept there for a late open (late_open). */
 static __always_inline bool open_dropped(struct ctxb *c, struct task_struct *task, __u8 bits, __u16 type,
                                          __u64 flags, long fd, __u32 i_mode)
 {
@@ -556,9 +590,87 @@ static __always_inline bool open_dropped(struct ctxb *c, struct task_struct *tas
       st->bits[i] = 0;
     st->files = (__u64)files;
   }
+  /* The stash: its slot must be free (its fd's bit clear, or the slot is this fd's: the number was
+   * closed unseen, since the open got it), else the open passes, so a stash never loses a dropped open. */
+  struct open_stash *slot = &st->slot[fd & (STASH_SLOTS - 1)];
+  __s32 old = slot->fd;
+  if (old != fd && old >= 0 && old < SAKER_FD_BITS &&
+      (st->bits[(old >> 6) & (SAKER_FD_BITS / 64 - 1)] & (1ULL << (old & 63))))
+    return false;
+  slot->fd = fd;
+  slot->type = type;
+  slot->len = len;
+  slot->flags = flags;
+  slot->mode = c->r->a[type == SAKER_EVT_CREAT ? 1 : type == SAKER_EVT_OPEN ? 2 : 3];
+  slot->resolve = type == SAKER_EVT_OPENAT2 ? c->r->a[4] : 0;
+  __builtin_memcpy(slot->path, p, sizeof(slot->path));
   st->bits[(fd >> 6) & (SAKER_FD_BITS / 64 - 1)] |= 1ULL << (fd & 63);
   count(CNT_FILTERED_OPENS);
   return true;
+}
+
+/* A late open: an event is about to use fd (its argument 0), whose open the prefilter dropped. The
+ * stashed open goes to the ring first, as a state-only record (REC_STATE_ONLY: the consumer puts the
+ * file in its fd table as that open would, and writes no event), then the fd is an ordinary one
+ * (bit cleared, slot freed: its close is reported). Same CPU, same ring, earlier time stamp: the
+ * consumer decodes it before the event's own record. */
+static __always_inline void late_open(struct task_struct *task, __u32 tgid, long fd)
+{
+  if (fd < 0 || fd >= SAKER_FD_BITS)
+    return;
+  struct fd_bits *st = fd_bits_of(task);
+  if (!st)
+    return;
+  __u64 *w = &st->bits[(fd >> 6) & (SAKER_FD_BITS / 64 - 1)];
+  __u64 m = 1ULL << (fd & 63);
+  struct open_stash *slot = &st->slot[fd & (STASH_SLOTS - 1)];
+  if (!(*w & m) || slot->fd != fd)
+    return;
+  struct ctxb c;
+  c.task = task;
+  if (begin_as(&c, slot->type, fd, ((__u64)tgid << 32) | (__u32)task->pid) < 0)
+    return;
+  c.r->flags = REC_STATE_ONLY;
+  __u16 type = slot->type;
+  if (type == SAKER_EVT_OPEN) {
+    c.r->a[1] = slot->flags;
+    c.r->a[2] = slot->mode;
+  } else if (type == SAKER_EVT_CREAT) {
+    c.r->a[1] = slot->mode;
+  } else {
+    c.r->a[0] = (__u64)(__s64)-100; /* AT_FDCWD: the path is absolute */
+    c.r->a[2] = slot->flags;
+    c.r->a[3] = slot->mode;
+    c.r->a[4] = slot->resolve;
+  }
+  __builtin_memcpy(c.buf + STR_BASE, slot->path, sizeof(slot->path));
+  __u32 len = slot->len;
+  if (len > SAKER_KEY_MAX)
+    len = SAKER_KEY_MAX;
+  c.r->slen[0] = len;
+  c.off = len;
+  c.nstr = 1;
+  struct file *f = fd_file(task, fd);
+  if (f)
+    fill_file(&c, f);
+  *w &= ~m;
+  slot->fd = -1;
+  slot->len = 0;
+  submit(&c);
+}
+
+/* emit_generic for a syscall whose argument 0 is an fd: a dropped open behind it is replayed first. */
+static __always_inline int emit_generic_fd_arg(struct task_struct *task, __u16 type, struct pt_regs *regs, long ret, __u32 str_mask, bool fd_ret)
+{
+  __u32 tgid = task->tgid;
+  if (tgid == self_tgid || !type_bits(type))
+    return 0;
+  late_open(task, tgid, (long)(int)ARG0(regs));
+  struct ctxb c;
+  c.task = task;
+  if (begin_as(&c, type, ret, ((__u64)tgid << 32) | (__u32)task->pid) < 0)
+    return 0;
+  return generic_rest(&c, task, regs, ret, str_mask, fd_ret);
 }
 
 _Static_assert(STR_BASE % 8 == 0 && STR_BASE >= OFF_TASK + sizeof(__u32), "the open key's prefixlen sits before STR_BASE");
@@ -591,18 +703,10 @@ static __always_inline int emit_open(struct task_struct *task, __u16 type, struc
   if (ret >= 0) {
     struct file *f = fd_file(task, ret);
     if (f) {
-      struct inode *ino = f->f_inode;
-      c.r->a[5] = ino->i_ino; /* openat2 keeps resolve in a[4]; ino wins a[5] */
-      __u64 dev = ino->i_sb->s_dev;
-      __u64 mode = ino->i_mode;
-      struct saker_file *fi = (struct saker_file *)(c.buf + OFF_SOCK);
-      fi->dev = dev;
-      fi->i_mode = mode;
-      fi->f_mode = f->f_mode;
-      fi->pad = 0;
-      c.r->flags |= REC_HAS_FILE;
+      __u32 mode = fill_file(&c, f);
       __u64 flags = type == SAKER_EVT_CREAT ? 1 : c.r->a[path_arg == 0 ? 1 : 2];
-      if ((bits & (SAKER_TYPE_DROP_READ | SAKER_TYPE_DROP_WRITE)) && open_dropped(&c, task, bits, type, flags, ret, mode))
+      if ((bits & (SAKER_TYPE_DROP_READ | SAKER_TYPE_DROP_WRITE)) &&
+          open_dropped(&c, task, bits, type, flags, ret, mode))
         return 0;
     }
     fd_created(task, ret);
@@ -1028,9 +1132,11 @@ SYSCALL_EXIT(close)
   }
   return emit_generic(task, SAKER_EVT_CLOSE, regs, ret, 0, false);
 }
-GENERIC_FD(dup, SAKER_EVT_DUP, 0)
-GENERIC_FD(dup2, SAKER_EVT_DUP2, 0)
-GENERIC_FD(dup3, SAKER_EVT_DUP3, 0)
+/* dup family, fcntl, fchmod, finit_module take an fd (argument 0) whose open may have been dropped:
+ * late_open replays that open first, so the event shows the file. */
+SYSCALL_EXIT(dup) { return emit_generic_fd_arg(task, SAKER_EVT_DUP, regs, ret, 0, true); }
+SYSCALL_EXIT(dup2) { return emit_generic_fd_arg(task, SAKER_EVT_DUP2, regs, ret, 0, true); }
+SYSCALL_EXIT(dup3) { return emit_generic_fd_arg(task, SAKER_EVT_DUP3, regs, ret, 0, true); }
 /* close_range: not an event type, but the fd table must lose the range (python's subprocess and
  * systemd close their fds this way before an exec). Without it a stale entry (a socket, say) would
  * describe the number where the open prefilter later drops a file's open. Always attached. */
@@ -1054,14 +1160,14 @@ int x_close_range(struct trace_event_raw_sys_exit *tp)
 SYSCALL_EXIT(fcntl)
 {
   __u64 cmd = regs->si;
-  return emit_generic(task, SAKER_EVT_FCNTL, regs, ret, 0, cmd == 0 || cmd == 1030);
+  return emit_generic_fd_arg(task, SAKER_EVT_FCNTL, regs, ret, 0, cmd == 0 || cmd == 1030);
 }
 GENERIC_FD(socket, SAKER_EVT_SOCKET, 0)
 GENERIC(chdir, SAKER_EVT_CHDIR, 1 << 0)
 GENERIC(fchdir, SAKER_EVT_FCHDIR, 0)
 GENERIC(chroot, SAKER_EVT_CHROOT, 1 << 0)
 GENERIC(chmod, SAKER_EVT_CHMOD, 1 << 0)
-GENERIC(fchmod, SAKER_EVT_FCHMOD, 0)
+SYSCALL_EXIT(fchmod) { return emit_generic_fd_arg(task, SAKER_EVT_FCHMOD, regs, ret, 0, false); }
 GENERIC(fchmodat, SAKER_EVT_FCHMODAT, 1 << 1)
 GENERIC(mkdir, SAKER_EVT_MKDIR, 1 << 0)
 GENERIC(mkdirat, SAKER_EVT_MKDIRAT, 1 << 1)
@@ -1090,7 +1196,7 @@ GENERIC(mount, SAKER_EVT_MOUNT, (1 << 0) | (1 << 1) | (1 << 2))
 GENERIC(umount, SAKER_EVT_UMOUNT2, 1 << 0)
 GENERIC(unshare, SAKER_EVT_UNSHARE, 0)
 GENERIC(init_module, SAKER_EVT_INIT_MODULE, 1 << 2)
-GENERIC(finit_module, SAKER_EVT_FINIT_MODULE, 1 << 1)
+SYSCALL_EXIT(finit_module) { return emit_generic_fd_arg(task, SAKER_EVT_FINIT_MODULE, regs, ret, 1 << 1, false); }
 /* bpf: the object-making commands return a fd (clearing a bit for another command is harmless). */
 GENERIC_FD(bpf, SAKER_EVT_BPF, 0)
 GENERIC_FD(userfaultfd, SAKER_EVT_USERFAULTFD, 0)

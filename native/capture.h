@@ -18,6 +18,9 @@ enum saker_rec_flags {
   REC_HAS_TASK = 1 << 1,
   REC_ARGS_TRUNCATED = 1 << 2,
   REC_HAS_FILE = 1 << 3,
+  /* A dropped open replayed ("late open", capture.bpf.c): the consumer updates the fd table as that
+   * open would and writes no event. */
+  REC_STATE_ONLY = 1 << 4,
 };
 
 struct saker_rec {

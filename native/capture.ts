@@ -53,6 +53,8 @@ export interface CaptureStats {
   filteredOpens?: number;
   /** Closes of the fds those opens returned, dropped too. */
   filteredCloses?: number;
+  /** Dropped opens replayed into the fd table because a later event used their fd (no event). */
+  lateOpens?: number;
   /** Threads read from /proc because their fork was not seen first. */
   procScans?: number;
 }

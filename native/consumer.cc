@@ -492,6 +492,43 @@ void Consumer::decode(const saker_rec* r, size_t size) {
   const uint16_t type = r->type;
   bool nameChanged = false;
   FdTable& fds = *t->fds;
+  const bool openType = type == SAKER_EVT_OPEN || type == SAKER_EVT_OPENAT || type == SAKER_EVT_OPENAT2 || type == SAKER_EVT_CREAT;
+
+  // An open record's arguments as its event carries them, and the fd it puts in the table.
+  struct OpenView {
+    int64_t dirfd;
+    uint32_t flags, mode;
+    uint64_t dev, ino;
+    FdInfo fd;
+  };
+  auto openView = [&]() {
+    OpenView o;
+    o.dirfd = type == SAKER_EVT_OPENAT || type == SAKER_EVT_OPENAT2 ? int64_t(int32_t(a[0])) : kAtFdcwd;
+    uint64_t kflags = type == SAKER_EVT_CREAT ? (O_CREAT | O_WRONLY | O_TRUNC)
+                      : type == SAKER_EVT_OPEN ? a[1] : a[2];
+    uint64_t kmode = type == SAKER_EVT_CREAT ? a[1] : type == SAKER_EVT_OPEN ? a[2] : a[3];
+    o.flags = openFlagsToPpm(kflags);
+    if (file && (file->f_mode & 0x100000u /* FMODE_CREATED */)) o.flags |= PPM_O_F_CREATED;
+    o.mode = (kflags & (O_CREAT | O_TMPFILE)) ? uint32_t(kmode & 07777) : 0;
+    o.dev = file ? file->dev : 0;
+    o.ino = file ? a[5] : 0;
+    o.fd.name = resolvePath(t, o.dirfd, s[0]);
+    o.fd.nameRaw = s[0];
+    o.fd.type = file ? fdTypeFromMode(file->i_mode) : ((kflags & O_DIRECTORY) ? FD_DIRECTORY : FD_FILE);
+    o.fd.openFlags = o.flags;
+    return o;
+  };
+
+  // A late open (capture.bpf.c, late_open): an open the kernel's prefilter dropped, replayed because
+  // an event is about to use its fd. The table gets the fd exactly as that open's event would have
+  // put it there; no event.
+  if (r->flags & REC_STATE_ONLY) {
+    if (openType && res >= 0) {
+      fds[res] = openView().fd;
+      stats.lateOpens += 1;
+    }
+    return;
+  }
 
   // State changes that the event itself must already show (libs parses the exit event first).
   switch (type) {
@@ -620,14 +657,10 @@ void Consumer::decode(const saker_rec* r, size_t size) {
     case SAKER_EVT_OPENAT:
     case SAKER_EVT_OPENAT2:
     case SAKER_EVT_CREAT: {
-      int64_t dirfd = type == SAKER_EVT_OPENAT || type == SAKER_EVT_OPENAT2 ? int64_t(int32_t(a[0])) : kAtFdcwd;
-      uint64_t kflags = type == SAKER_EVT_CREAT ? (O_CREAT | O_WRONLY | O_TRUNC)
-                        : type == SAKER_EVT_OPEN ? a[1] : a[2];
-      uint64_t kmode = type == SAKER_EVT_CREAT ? a[1] : type == SAKER_EVT_OPEN ? a[2] : a[3];
-      uint32_t flags = openFlagsToPpm(kflags);
-      if (file && (file->f_mode & 0x100000u /* FMODE_CREATED */)) flags |= PPM_O_F_CREATED;
-      uint32_t mode = (kflags & (O_CREAT | O_TMPFILE)) ? uint32_t(kmode & 07777) : 0;
-      uint64_t dev = file ? file->dev : 0, ino = file ? a[5] : 0;
+      const OpenView o = openView();
+      const int64_t dirfd = o.dirfd;
+      const uint32_t flags = o.flags, mode = o.mode;
+      const uint64_t dev = o.dev, ino = o.ino;
       e.setRes(res);
       if (type == SAKER_EVT_OPEN) {
         e.setNum(0, flags); e.setNum(1, mode); e.setNum(2, dev); e.setNum(3, ino);
@@ -640,11 +673,7 @@ void Consumer::decode(const saker_rec* r, size_t size) {
         e.setNum(0, mode); e.setNum(1, dev); e.setNum(2, ino); e.setNum(3, (file && (file->f_mode & 0x100000u)) ? 1 : 0);
       }
       e.setStr(0, s[0]);
-      FdInfo fd;
-      fd.name = resolvePath(t, dirfd, s[0]);
-      fd.nameRaw = s[0];
-      fd.type = file ? fdTypeFromMode(file->i_mode) : ((kflags & O_DIRECTORY) ? FD_DIRECTORY : FD_FILE);
-      fd.openFlags = flags;
+      const FdInfo& fd = o.fd;
       if (res >= 0) {
         fds[res] = fd;
         e.setFd(res, &fds[res]);

@@ -29,7 +29,7 @@ struct ConsumerOptions {
 };
 
 struct ConsumerStats {
-  std::atomic<uint64_t> records{0}, events{0}, batches{0}, threads{0}, fds{0}, unknownRecords{0}, procScans{0};
+  std::atomic<uint64_t> records{0}, events{0}, batches{0}, threads{0}, fds{0}, unknownRecords{0}, procScans{0}, lateOpens{0};
 };
 
 class Consumer {

@@ -2,12 +2,12 @@
 // are dropped with the later close of their fd; everything the conditions exclude passes. A small
 // static C helper (no dynamic loader, so its only opens are the ones asked for) runs the actions.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { eventTypeId } from '../../host/engine/event-types.js';
 import type { DecodedEvent } from '../../host/engine/batch-reader.js';
-import { createCapture, type OpenFilter } from '../../native/capture.js';
+import { createCapture, replayCapture, type OpenFilter } from '../../native/capture.js';
 import { readBatch } from '../../host/engine/batch-reader.js';
 import { bpfAvailable, type Captured } from './support.js';
 
@@ -19,13 +19,15 @@ const HELPER_C = String.raw`
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 static void *idle(void *a) { (void)a; for (;;) pause(); return 0; }
 static long fdarg(const char *s, long last) { return strcmp(s, "last") == 0 ? last : atol(s); }
 
-/* Actions from argv: o PATH r|w|rw|d|t (t: O_TMPFILE), c FD, dup FD, dup2 OLD NEW, cr LO HI, cd DIR, sock, thread.
+/* Actions from argv: o PATH r|w|rw|d|t (t: O_TMPFILE), c FD, dup FD, dup2 OLD NEW, cr LO HI, cd DIR, sock, thread,
+ * chmod FD MODE (octal), getfl FD (fcntl F_GETFL), finit FD (finit_module: fails on a file that is no module).
  * FD "last" is the last fd opened or dup'ed. Prints each new fd. */
 int main(int argc, char **argv) {
   long last = -1;
@@ -49,6 +51,13 @@ int main(int argc, char **argv) {
     } else if (strcmp(a, "cr") == 0) {
       syscall(SYS_close_range, atol(argv[i + 1]), atol(argv[i + 2]), 0);
       i += 2;
+    } else if (strcmp(a, "chmod") == 0) {
+      fchmod(FD(argv[i + 1]), strtol(argv[i + 2], 0, 8));
+      i += 2;
+    } else if (strcmp(a, "getfl") == 0) {
+      fcntl(FD(argv[++i]), F_GETFL);
+    } else if (strcmp(a, "finit") == 0) {
+      syscall(SYS_finit_module, FD(argv[++i]), "", 0);
     } else if (strcmp(a, "cd") == 0) {
       if (chdir(argv[++i]) != 0) return 3;
     } else if (strcmp(a, "sock") == 0) {
@@ -186,11 +195,92 @@ describe.skipIf(!bpfAvailable)('the open prefilter on the real kernel', () => {
     expect(eventsOf(got, r.dup2!, 'dup2').length).toBe(1);
     expect(closes(got, r.dup2!, 3).length).toBe(1);
     expect(closes(got, r.dup2!, 4).length).toBe(1);
-    // The dup2 of the dropped fd 3 does not see the socket that close_range closed.
+    // The dup2 of the dropped fd 3 does not see the socket that close_range closed: it sees the
+    // dropped file (replayed as a late open).
     expect(r.sockRange!.fds).toEqual([3, 3]);
     const dup2s = eventsOf(got, r.sockRange!, 'dup2');
     expect(dup2s.length).toBe(1);
-    expect(dup2s[0]!.fd?.type ?? 'none').toBe('none');
+    expect(dup2s[0]!.fd?.type).toBe('file');
+    expect(dup2s[0]!.fd?.name).toBe(plain);
+  });
+
+  test('a dropped open is replayed (late open) when dup, fcntl, fchmod or finit_module use its fd; a full stash slot passes', async () => {
+    const FCHMOD = eventTypeId('fchmod');
+    const FINIT = eventTypeId('finit_module');
+    const capFile = join(dir, 'late.cap');
+    const cap = createCapture({ eventTypes: [OPENAT, FCHMOD, FINIT], flushMs: 10, captureFile: capFile });
+    cap.setOpenFilter({ dropRead: [OPENAT], dropWrite: [], prefixes: ['/etc/'], exact: [] });
+    const raw: Uint8Array[] = [];
+    cap.start((b) => raw.push(b));
+    const r: Record<string, Run> = {};
+    const many: string[] = [];
+    for (let i = 0; i < 17; i++) many.push('o', plain, 'r');
+    try {
+      r.fchmod = run('o', plain, 'r', 'chmod', 'last', '644', 'c', 'last');
+      r.dup = run('o', plain, 'r', 'dup', 'last', 'c', '4', 'c', '3');
+      r.getfl = run('o', plain, 'r', 'getfl', 'last', 'c', 'last');
+      r.finit = run('o', plain, 'r', 'finit', 'last');
+      // fds 3..19: 19 shares stash slot 3 with the live dropped fd 3, so its open passes
+      r.slot = run(...many);
+      r.plain = run('o', plain, 'r', 'c', 'last');
+      await new Promise((res) => setTimeout(res, 100));
+    } finally {
+      await cap.stop();
+    }
+    const got: Captured = { batches: raw.map((b) => readBatch(b)), raw, stats: cap.stats() };
+    const hasFinit = ['/sys/kernel/tracing', '/sys/kernel/debug/tracing'].some((t) => existsSync(`${t}/events/syscalls/sys_exit_finit_module`));
+    const isPlain = (e: DecodedEvent | undefined): boolean => e?.fd?.name === plain && e.fd.type === 'file';
+
+    // No open event for any replayed open; the event that used the fd shows the file.
+    for (const k of ['fchmod', 'dup', 'getfl', 'finit', 'plain']) expect(opens(got, r[k]!), k).toEqual([]);
+    const fchmods = eventsOf(got, r.fchmod!, 'fchmod');
+    expect(fchmods.length).toBe(1);
+    expect(fchmods[0]!.res).toBe(0n);
+    expect(isPlain(fchmods[0])).toBe(true);
+    // After the late open the fd is an ordinary one: its close is reported, with the file.
+    expect(closes(got, r.fchmod!, 3).length).toBe(1);
+    expect(isPlain(closes(got, r.fchmod!, 3)[0])).toBe(true);
+    // dup: the event shows the file, the copy (4) and the original (3) close as the file.
+    expect(r.dup!.fds).toEqual([3, 4]);
+    const dups = eventsOf(got, r.dup!, 'dup');
+    expect(dups.length).toBe(1);
+    expect(dups[0]!.res).toBe(4n);
+    expect(isPlain(dups[0])).toBe(true);
+    expect(isPlain(closes(got, r.dup!, 4)[0])).toBe(true);
+    expect(isPlain(closes(got, r.dup!, 3)[0])).toBe(true);
+    // fcntl F_GETFL: the file.
+    const fcntls = eventsOf(got, r.getfl!, 'fcntl');
+    expect(fcntls.length).toBe(1);
+    expect(isPlain(fcntls[0])).toBe(true);
+    expect(closes(got, r.getfl!, 3).length).toBe(1);
+    // finit_module of a file that is no module fails; the event still has the file. (A kernel built
+    // without modules has no finit_module tracepoint: then the open stays dropped.)
+    const finits = eventsOf(got, r.finit!, 'finit_module');
+    if (hasFinit) {
+      expect(finits.length).toBe(1);
+      expect(finits[0]!.res! < 0n).toBe(true);
+      expect(isPlain(finits[0])).toBe(true);
+    } else {
+      expect(finits).toEqual([]);
+    }
+    // A plain dropped open and close, never used: nothing.
+    expect(closes(got, r.plain!, 3)).toEqual([]);
+    // The stash slot of fd 19 is taken by dropped fd 3: only that open passes.
+    expect(r.slot!.fds).toEqual(Array.from({ length: 17 }, (_, i) => i + 3));
+    expect(opens(got, r.slot!).map((e) => e.res)).toEqual([19n]);
+    expect(got.stats.lateOpens).toBe(hasFinit ? 4 : 3);
+
+    // Replay of the capture file: the same events, the same files behind the fds, the same count.
+    const replayed: Uint8Array[] = [];
+    await replayCapture(capFile, (b) => replayed.push(b));
+    const again: Captured = { batches: replayed.map((b) => readBatch(b)), raw: replayed, stats: { running: false } };
+    const used = [['fchmod', 'fchmod'], ['dup', 'dup'], ['getfl', 'fcntl'], ...(hasFinit ? [['finit', 'finit_module']] : [])] as const;
+    for (const [k, type] of used) {
+      const ev = eventsOf(again, r[k]!, type);
+      expect(ev.length, k).toBe(1);
+      expect(isPlain(ev[0]), k).toBe(true);
+      expect(opens(again, r[k]!), k).toEqual([]);
+    }
   });
 
   test('set after prepare(), replaced and cleared (null) while running', async () => {
