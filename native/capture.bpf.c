@@ -539,11 +539,12 @@ static __always_inline int emit_generic(struct task_struct *task, __u16 type, st
  *  - not a directory, nor opened with O_DIRECTORY: a directory fd may be the dirfd of later *at()
  *    calls, whose paths the user side resolves through its fd table, and libs types an O_DIRECTORY
  *    fd (O_TMPFILE too) a directory;
+ *  - not a namespace file (nsfs): setns() takes such fds;
  *  - the fd table has this task as only user (files->count == 1): the bits are per task, and a
  *    thread sharing the table could close or pass the fd unseen by them; fd < SAKER_FD_BITS;
  *  - the fd's stash slot is free: the open is kept there for a late open (late_open). */
 static __always_inline bool open_dropped(struct ctxb *c, struct task_struct *task, __u8 bits, __u16 type,
-                                         __u64 flags, long fd, __u32 i_mode)
+                                         __u64 flags, long fd, __u32 i_mode, __u64 sb_magic)
 {
   __u32 acc = flags & 3; /* O_ACCMODE */
   __u8 need = 0;
@@ -558,6 +559,10 @@ static __always_inline bool open_dropped(struct ctxb *c, struct task_struct *tas
   /* O_DIRECTORY (also part of O_TMPFILE): libs types the fd a directory from this flag alone, and the
    * user side's analysis assumes a dropped open's fd.typechar is 'f'. */
   if (flags & 0200000)
+    return false;
+  /* A namespace file (nsfs): setns() takes such fds, and the user side's analysis relies on setns
+   * never seeing a dropped fd. */
+  if (sb_magic == 0x6e736673 /* NSFS_MAGIC */)
     return false;
   struct files_struct *files = task->files;
   if (!files || files->count.counter != 1)
@@ -706,7 +711,7 @@ static __always_inline int emit_open(struct task_struct *task, __u16 type, struc
       __u32 mode = fill_file(&c, f);
       __u64 flags = type == SAKER_EVT_CREAT ? 1 : c.r->a[path_arg == 0 ? 1 : 2];
       if ((bits & (SAKER_TYPE_DROP_READ | SAKER_TYPE_DROP_WRITE)) &&
-          open_dropped(&c, task, bits, type, flags, ret, mode))
+          open_dropped(&c, task, bits, type, flags, ret, mode, f->f_inode->i_sb->s_magic))
         return 0;
     }
     fd_created(task, ret);

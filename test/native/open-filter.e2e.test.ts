@@ -204,7 +204,7 @@ describe.skipIf(!bpfAvailable)('the open prefilter on the real kernel', () => {
     expect(dup2s[0]!.fd?.name).toBe(plain);
   });
 
-  test('a dropped open is replayed (late open) when dup, fcntl, fchmod or finit_module use its fd; a full stash slot passes', async () => {
+  test('a dropped open is replayed (late open) when dup, fcntl, fchmod or finit_module use its fd; a full stash slot and namespace files pass', async () => {
     const FCHMOD = eventTypeId('fchmod');
     const FINIT = eventTypeId('finit_module');
     const capFile = join(dir, 'late.cap');
@@ -222,6 +222,7 @@ describe.skipIf(!bpfAvailable)('the open prefilter on the real kernel', () => {
       r.finit = run('o', plain, 'r', 'finit', 'last');
       // fds 3..19: 19 shares stash slot 3 with the live dropped fd 3, so its open passes
       r.slot = run(...many);
+      r.ns = run('o', '/proc/self/ns/net', 'r', 'c', 'last');
       r.plain = run('o', plain, 'r', 'c', 'last');
       await new Promise((res) => setTimeout(res, 100));
     } finally {
@@ -268,6 +269,10 @@ describe.skipIf(!bpfAvailable)('the open prefilter on the real kernel', () => {
     // The stash slot of fd 19 is taken by dropped fd 3: only that open passes.
     expect(r.slot!.fds).toEqual(Array.from({ length: 17 }, (_, i) => i + 3));
     expect(opens(got, r.slot!).map((e) => e.res)).toEqual([19n]);
+    // A namespace file (setns takes such fds): never dropped.
+    expect(r.ns!.fds).toEqual([3]);
+    expect(opens(got, r.ns!).map((e) => e.fd?.name)).toEqual(['/proc/self/ns/net']);
+    expect(closes(got, r.ns!, 3).length).toBe(1);
     expect(got.stats.lateOpens).toBe(hasFinit ? 4 : 3);
 
     // Replay of the capture file: the same events, the same files behind the fds, the same count.
