@@ -72,6 +72,8 @@ struct open_stash {
   __u64 flags;       /* as the record carried them (openat2: open_how's) */
   __u64 mode;
   __u64 resolve;     /* openat2 only */
+  __u64 inode;       /* the open's inode: replayed only while the fd still refers to it (a struct
+                      * file pointer would not do: a freed file is soon reused by the next open) */
   __u8 path[SAKER_KEY_MAX + 1];
 };
 struct fd_bits {
@@ -544,7 +546,7 @@ static __always_inline int emit_generic(struct task_struct *task, __u16 type, st
  *    thread sharing the table could close or pass the fd unseen by them; fd < SAKER_FD_BITS;
  *  - the fd's stash slot is free: the open is kept there for a late open (late_open). */
 static __always_inline bool open_dropped(struct ctxb *c, struct task_struct *task, __u8 bits, __u16 type,
-                                         __u64 flags, long fd, __u32 i_mode, __u64 sb_magic)
+                                         __u64 flags, long fd, __u32 i_mode, __u64 sb_magic, struct file *f)
 {
   __u32 acc = flags & 3; /* O_ACCMODE */
   __u8 need = 0;
@@ -608,6 +610,7 @@ static __always_inline bool open_dropped(struct ctxb *c, struct task_struct *tas
   slot->flags = flags;
   slot->mode = c->r->a[type == SAKER_EVT_CREAT ? 1 : type == SAKER_EVT_OPEN ? 2 : 3];
   slot->resolve = type == SAKER_EVT_OPENAT2 ? c->r->a[4] : 0;
+  slot->inode = (__u64)f->f_inode;
   __builtin_memcpy(slot->path, p, sizeof(slot->path));
   st->bits[(fd >> 6) & (SAKER_FD_BITS / 64 - 1)] |= 1ULL << (fd & 63);
   count(CNT_FILTERED_OPENS);
@@ -631,6 +634,15 @@ static __always_inline void late_open(struct task_struct *task, __u32 tgid, long
   struct open_stash *slot = &st->slot[fd & (STASH_SLOTS - 1)];
   if (!(*w & m) || slot->fd != fd)
     return;
+  /* The fd no longer refers to the open's inode: it was closed unseen (close_range, exec's
+   * close-on-exec) and its number reused by a syscall Saker does not capture (epoll_create, ...).
+   * Nothing to replay; the fd is simply one the user side does not know. */
+  struct file *f = fd_file(task, fd);
+  if (!f || (__u64)f->f_inode != slot->inode) {
+    *w &= ~m;
+    slot->fd = -1;
+    return;
+  }
   struct ctxb c;
   c.task = task;
   if (begin_as(&c, slot->type, fd, ((__u64)tgid << 32) | (__u32)task->pid) < 0)
@@ -655,9 +667,7 @@ static __always_inline void late_open(struct task_struct *task, __u32 tgid, long
   c.r->slen[0] = len;
   c.off = len;
   c.nstr = 1;
-  struct file *f = fd_file(task, fd);
-  if (f)
-    fill_file(&c, f);
+  fill_file(&c, f);
   *w &= ~m;
   slot->fd = -1;
   slot->len = 0;
@@ -711,7 +721,7 @@ static __always_inline int emit_open(struct task_struct *task, __u16 type, struc
       __u32 mode = fill_file(&c, f);
       __u64 flags = type == SAKER_EVT_CREAT ? 1 : c.r->a[path_arg == 0 ? 1 : 2];
       if ((bits & (SAKER_TYPE_DROP_READ | SAKER_TYPE_DROP_WRITE)) &&
-          open_dropped(&c, task, bits, type, flags, ret, mode, f->f_inode->i_sb->s_magic))
+          open_dropped(&c, task, bits, type, flags, ret, mode, f->f_inode->i_sb->s_magic, f))
         return 0;
     }
     fd_created(task, ret);
