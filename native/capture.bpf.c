@@ -74,7 +74,7 @@ struct open_stash {
   __u64 resolve;     /* openat2 only */
   __u64 inode;       /* the open's inode: replayed only while the fd still refers to it (a struct
                       * file pointer would not do: a freed file is soon reused by the next open) */
-  __u8 path[SAKER_KEY_MAX + 1];
+  __u64 path[(SAKER_KEY_MAX + 1) / 8]; /* bytes, copied a word at a time (len rounded up) */
 };
 struct fd_bits {
   __u64 files;
@@ -611,7 +611,12 @@ static __always_inline bool open_dropped(struct ctxb *c, struct task_struct *tas
   slot->mode = c->r->a[type == SAKER_EVT_CREAT ? 1 : type == SAKER_EVT_OPEN ? 2 : 3];
   slot->resolve = type == SAKER_EVT_OPENAT2 ? c->r->a[4] : 0;
   slot->inode = (__u64)f->f_inode;
-  __builtin_memcpy(slot->path, p, sizeof(slot->path));
+  const __u64 *from = (const __u64 *)p; /* STR_BASE is 8-aligned */
+  for (__u32 i = 0; i < (SAKER_KEY_MAX + 1) / 8; i++) {
+    if (i * 8 >= len)
+      break;
+    slot->path[i] = from[i];
+  }
   st->bits[(fd >> 6) & (SAKER_FD_BITS / 64 - 1)] |= 1ULL << (fd & 63);
   count(CNT_FILTERED_OPENS);
   return true;
@@ -660,10 +665,15 @@ static __always_inline void late_open(struct task_struct *task, __u32 tgid, long
     c.r->a[3] = slot->mode;
     c.r->a[4] = slot->resolve;
   }
-  __builtin_memcpy(c.buf + STR_BASE, slot->path, sizeof(slot->path));
   __u32 len = slot->len;
   if (len > SAKER_KEY_MAX)
     len = SAKER_KEY_MAX;
+  __u64 *to = (__u64 *)(c.buf + STR_BASE);
+  for (__u32 i = 0; i < (SAKER_KEY_MAX + 1) / 8; i++) {
+    if (i * 8 >= len)
+      break;
+    to[i] = slot->path[i];
+  }
   c.r->slen[0] = len;
   c.off = len;
   c.nstr = 1;
