@@ -562,6 +562,10 @@ static __always_inline bool open_dropped(struct ctxb *c, struct task_struct *tas
    * user side's analysis assumes a dropped open's fd.typechar is 'f'. */
   if (flags & 0200000)
     return false;
+  /* O_CREAT or O_TRUNC (creat has both): the open may change the file system, which rules look at
+   * by these flags; the analysis assumes a dropped open has neither. */
+  if (flags & (0100 | 01000))
+    return false;
   /* A namespace file (nsfs): setns() takes such fds, and the user side's analysis relies on setns
    * never seeing a dropped fd. */
   if (sb_magic == 0x6e736673 /* NSFS_MAGIC */)
@@ -698,6 +702,7 @@ static __always_inline int emit_generic_fd_arg(struct task_struct *task, __u16 t
   return generic_rest(&c, task, regs, ret, str_mask, fd_ret);
 }
 
+_Static_assert(sizeof(struct fd_bits) % 8 == 0, "fd_bits is copied a word at a time (fd_bits_inherit)");
 _Static_assert(STR_BASE % 8 == 0 && STR_BASE >= OFF_TASK + sizeof(__u32), "the open key's prefixlen sits before STR_BASE");
 
 /* Opens: the path, plus dev/ino/mode of the file the new fd refers to. a[3] high half = i_mode. */
@@ -729,7 +734,7 @@ static __always_inline int emit_open(struct task_struct *task, __u16 type, struc
     struct file *f = fd_file(task, ret);
     if (f) {
       __u32 mode = fill_file(&c, f);
-      __u64 flags = type == SAKER_EVT_CREAT ? 1 : c.r->a[path_arg == 0 ? 1 : 2];
+      __u64 flags = type == SAKER_EVT_CREAT ? (01 | 0100 | 01000) /* O_WRONLY|O_CREAT|O_TRUNC */ : c.r->a[path_arg == 0 ? 1 : 2];
       if ((bits & (SAKER_TYPE_DROP_READ | SAKER_TYPE_DROP_WRITE)) &&
           open_dropped(&c, task, bits, type, flags, ret, mode, f->f_inode->i_sb->s_magic, f))
         return 0;
@@ -1015,6 +1020,29 @@ int BPF_PROG(t_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *
 }
 
 /* Fork: state needs every new task, whatever the rules; a[0] = the parent thread's tid. */
+/* A child with a copy of the parent's fd table holds the same dropped fds: it gets the bits and the
+ * stash, so its closes stay dropped and its dup/fcntl/fchmod of them still replay the open. */
+static __always_inline void fd_bits_inherit(struct task_struct *parent, struct task_struct *child)
+{
+  struct fd_bits *st = fd_bits_of(parent);
+  if (!st)
+    return;
+  __u64 any = 0;
+  for (int i = 0; i < SAKER_FD_BITS / 64; i++)
+    any |= st->bits[i];
+  if (!any)
+    return;
+  struct fd_bits *cst = bpf_task_storage_get(&dropped_fds, child, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+  if (!cst)
+    return;
+  /* The copy and the table it describes: the child's fd table is the parent's, copied at fork. */
+  __u64 *to = (__u64 *)cst;
+  const __u64 *from = (const __u64 *)st;
+  for (int i = 0; i < sizeof(struct fd_bits) / 8; i++)
+    to[i] = from[i];
+  cst->files = (__u64)child->files;
+}
+
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(t_fork, struct task_struct *parent, struct task_struct *child)
 {
@@ -1022,6 +1050,8 @@ int BPF_PROG(t_fork, struct task_struct *parent, struct task_struct *child)
    * longer see every close of that table, so they go (the open filter skips shared tables). */
   if (fd_tracking && child->files == parent->files)
     fd_bits_reset(bpf_get_current_task_btf());
+  else if (fd_tracking)
+    fd_bits_inherit(bpf_get_current_task_btf(), child);
   struct ctxb c;
   if (begin(&c, SAKER_REC_FORK, 0) < 0)
     return 0;
@@ -1154,6 +1184,13 @@ SYSCALL_EXIT(close)
         return 0;
       }
     }
+  }
+  /* A close of an fd that was not open changes no state; unless a rule reads close events it is
+   * not sent (start-stop-daemon and other daemonisers close every number up to the fd limit:
+   * 20 000 records at once filled the ring and lost the events right after). */
+  if (ret == -9 /* EBADF */ && (type_bits(SAKER_EVT_CLOSE) & SAKER_TYPE_STATE_ONLY)) {
+    count(CNT_FILTERED_CLOSES);
+    return 0;
   }
   return emit_generic(task, SAKER_EVT_CLOSE, regs, ret, 0, false);
 }

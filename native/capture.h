@@ -97,6 +97,7 @@ struct saker_counters {
 #define SAKER_TYPE_ON 1         /* records of the type are produced */
 #define SAKER_TYPE_DROP_READ 2  /* successful read-only opens of this type may be dropped */
 #define SAKER_TYPE_DROP_WRITE 4 /* successful opens with write access may be dropped */
+#define SAKER_TYPE_STATE_ONLY 8  /* enabled for the fd/thread tables only: no loaded rule reads its events */
 #define SAKER_KEY_MAX 255       /* bytes of a key (and of a path that can be dropped: < 256) */
 #define SAKER_FD_BITS 1024      /* fds tracked per task: a dropped open's fd is below this */
 

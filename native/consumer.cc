@@ -192,7 +192,7 @@ void Consumer::open() {
   probe_.setOpenFilter(opts_.openFilter);
   std::set<uint16_t> all = opts_.types;
   for (uint16_t t : stateTypes()) all.insert(t);
-  probe_.setTypes(all);
+  probe_.setTypes(all, opts_.types);
   stats.threads = state_.threads.size();
 }
 
@@ -202,9 +202,10 @@ void Consumer::prepare() {
 }
 
 void Consumer::setTypes(std::set<uint16_t> types) {
-  for (uint16_t t : stateTypes()) types.insert(t);
+  std::set<uint16_t> all = types;
+  for (uint16_t t : stateTypes()) all.insert(t);
   std::lock_guard<std::mutex> lock(probeMu_);
-  probe_.setTypes(types);
+  probe_.setTypes(all, types);
 }
 
 void Consumer::setOpenFilter(const OpenFilter& filter) {

@@ -125,7 +125,7 @@ void Probe::attachState() {
   }
 }
 
-void Probe::setTypes(const std::set<uint16_t>& types) {
+void Probe::setTypes(const std::set<uint16_t>& types, const std::set<uint16_t>& requested) {
   for (uint16_t t : types) {
     for (const std::string& name : programsFor(t)) {
       if (attached_.count(name)) continue;
@@ -138,12 +138,14 @@ void Probe::setTypes(const std::set<uint16_t>& types) {
     }
   }
   enabled_ = types;
+  requested_ = requested;
   for (uint32_t id = 0; id < SAKER_MAX_TYPES; id++) writeTypeValue(id);
 }
 
 // The enabled map's value for a type: SAKER_TYPE_ON and, for an enabled open type, its drop bits.
 void Probe::writeTypeValue(uint32_t id) {
-  uint8_t v = enabled_.count(uint16_t(id)) ? uint8_t(SAKER_TYPE_ON | dropBits_[id]) : 0;
+  uint8_t stateOnly = requested_.count(uint16_t(id)) ? 0 : SAKER_TYPE_STATE_ONLY;
+  uint8_t v = enabled_.count(uint16_t(id)) ? uint8_t(SAKER_TYPE_ON | dropBits_[id] | stateOnly) : 0;
   if (v == written_[id]) return;
   if (bpf_map_update_elem(bpf_map__fd(skel_->maps.enabled), &id, &v, BPF_ANY))
     throw std::runtime_error(errText("cannot update the enabled types", errno));
@@ -261,6 +263,7 @@ void Probe::close(bool background) {
   loaded_ = false;
   attached_.clear();
   enabled_.clear();
+  requested_.clear();
   keys_.clear();
   memset(dropBits_, 0, sizeof(dropBits_));
   memset(written_, 0, sizeof(written_));

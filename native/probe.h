@@ -48,8 +48,10 @@ class Probe {
   void attachState();
   /** load() has completed. */
   bool loaded() const { return loaded_; }
-  /** Enables exactly these event type ids (attaching programs not yet attached). */
-  void setTypes(const std::set<uint16_t>& types);
+  /** Enables exactly `types` (attaching programs not yet attached); `requested` is the part loaded
+   * rules read, the rest is marked state-only, so the programs may leave out records that change no
+   * state (EBADF closes). */
+  void setTypes(const std::set<uint16_t>& types, const std::set<uint16_t>& requested);
   /** Replaces the open prefilter (after load(), also while running): the new keys go in first,
    * then the types' drop bits flip, then the old keys go, so no lookup meanwhile drops an open
    * that both the old and the new filter pass. Throws std::runtime_error (the old filter stays). */
@@ -73,6 +75,7 @@ class Probe {
   std::vector<::bpf_link*> links_;
   std::set<std::string> attached_;
   std::set<uint16_t> enabled_;
+  std::set<uint16_t> requested_;
   uint8_t dropBits_[128] = {};  // SAKER_TYPE_DROP_* per type id (SAKER_MAX_TYPES)
   uint8_t written_[128] = {};   // the enabled map's values as last written
   struct KeyVal { uint32_t kind, len; };

@@ -22,12 +22,13 @@ const HELPER_C = String.raw`
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static void *idle(void *a) { (void)a; for (;;) pause(); return 0; }
 static long fdarg(const char *s, long last) { return strcmp(s, "last") == 0 ? last : atol(s); }
 
-/* Actions from argv: o PATH r|w|rw|d|t (t: O_TMPFILE), c FD, dup FD, dup2 OLD NEW, cr LO HI, cd DIR, sock, thread,
+/* Actions from argv: o PATH r|w|rw|d|t|wt|rc (t: O_TMPFILE, wt: O_WRONLY|O_TRUNC, rc: O_RDONLY|O_CREAT), fork (the child runs the rest), c FD, dup FD, dup2 OLD NEW, cr LO HI, cd DIR, sock, thread,
  * epoll (epoll_create1: not captured), chmod FD MODE (octal), getfl FD (fcntl F_GETFL), finit FD (finit_module: fails on a file that is no module).
  * FD "last" is the last fd opened or dup'ed. Prints each new fd. */
 int main(int argc, char **argv) {
@@ -37,8 +38,9 @@ int main(int argc, char **argv) {
 #define FD(s) fdarg((s), last)
     if (strcmp(a, "o") == 0) {
       const char *m = argv[i + 2];
-      int fl = strcmp(m, "w") == 0 ? O_WRONLY : strcmp(m, "rw") == 0 ? O_RDWR : strcmp(m, "d") == 0 ? O_RDONLY | O_DIRECTORY : strcmp(m, "t") == 0 ? O_TMPFILE | O_RDWR : O_RDONLY;
-      last = syscall(SYS_openat, AT_FDCWD, argv[i + 1], fl);
+      int fl = strcmp(m, "w") == 0 ? O_WRONLY : strcmp(m, "rw") == 0 ? O_RDWR : strcmp(m, "d") == 0 ? O_RDONLY | O_DIRECTORY : strcmp(m, "t") == 0 ? O_TMPFILE | O_RDWR
+             : strcmp(m, "wt") == 0 ? O_WRONLY | O_TRUNC : strcmp(m, "rc") == 0 ? O_RDONLY | O_CREAT : O_RDONLY;
+      last = syscall(SYS_openat, AT_FDCWD, argv[i + 1], fl, 0644);
       printf("%ld\n", last);
       i += 2;
     } else if (strcmp(a, "c") == 0) {
@@ -67,6 +69,11 @@ int main(int argc, char **argv) {
     } else if (strcmp(a, "sock") == 0) {
       last = socket(AF_INET, SOCK_STREAM, 0);
       printf("%ld\n", last);
+    } else if (strcmp(a, "fork") == 0) {
+      /* the child goes on with the remaining actions; the parent waits for it and stops */
+      pid_t p = fork();
+      if (p > 0) { waitpid(p, 0, 0); return 0; }
+      printf("child %d\n", (int)getpid());
     } else if (strcmp(a, "thread") == 0) {
       pthread_t t;
       pthread_create(&t, 0, idle, 0);
@@ -86,12 +93,16 @@ let plain = '';
 interface Run {
   pid: number;
   fds: number[];
+  /** The pid of the child of a `fork` action. */
+  child?: number;
 }
 
 function run(...args: string[]): Run {
   const r = spawnSync(helper, args, { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`ofhelper ${args.join(' ')}: exit ${String(r.status)} ${r.stderr}`);
-  return { pid: r.pid!, fds: r.stdout.trim().split('\n').filter((l) => l !== '').map(Number) };
+  const lines = r.stdout.trim().split('\n').filter((l) => l !== '');
+  const child = lines.find((l) => l.startsWith('child '));
+  return { pid: r.pid!, fds: lines.filter((l) => !l.startsWith('child ')).map(Number), ...(child ? { child: Number(child.slice(6)) } : {}) };
 }
 
 /** The helper's own events (after its exec: the forked node child's stdio setup does not count). */
@@ -297,6 +308,55 @@ describe.skipIf(!bpfAvailable)('the open prefilter on the real kernel', () => {
       expect(isPlain(ev[0]), k).toBe(true);
       expect(opens(again, r[k]!), k).toEqual([]);
     }
+  });
+
+  test('O_TRUNC/O_CREAT opens pass; a forked child inherits the dropped fds; closes of fds that were not open are left out unless a rule reads closes', async () => {
+    const CLOSE = eventTypeId('close');
+    const filter: OpenFilter = { dropRead: [OPENAT], dropWrite: [OPENAT], prefixes: [], exact: [] };
+    const cap = createCapture({ eventTypes: [OPENAT], flushMs: 10 });
+    cap.setOpenFilter(filter);
+    const raw: Uint8Array[] = [];
+    cap.start((b) => raw.push(b));
+    const r: Record<string, Run> = {};
+    try {
+      r.trunc = run('o', join(dir, 'trunc'), 'wt', 'c', 'last');
+      r.creat = run('o', join(dir, 'made'), 'rc', 'c', 'last');
+      // fd 3 dropped in the parent; the child dups it (late open there too) and closes both
+      r.fork = run('o', plain, 'r', 'fork', 'dup', '3', 'c', '3', 'c', 'last');
+      r.badClose = run('c', '999');
+      await new Promise((res) => setTimeout(res, 100));
+    } finally {
+      await cap.stop();
+    }
+    const got: Captured = { batches: raw.map((b) => readBatch(b)), raw, stats: cap.stats() };
+    expect(opens(got, r.trunc!, join(dir, 'trunc')).length).toBe(1);
+    expect(opens(got, r.creat!, join(dir, 'made')).length).toBe(1);
+    expect(opens(got, r.fork!)).toEqual([]);
+    const child: Run = { pid: r.fork!.child!, fds: [] };
+    const dups = eventsOf(got, child, 'dup');
+    expect(dups.length).toBe(1);
+    expect(dups[0]!.fd?.name).toBe(plain);
+    expect(closes(got, child, 3).length).toBe(1);
+    expect(closes(got, child, 4).length).toBe(1);
+    // close is a state type here (no rule asked for it): a close of fd 999 changes nothing, not sent
+    expect(closes(got, r.badClose!, 999)).toEqual([]);
+
+    // With close asked for, the same close is an event (EBADF).
+    const withClose = await (async () => {
+      const c2 = createCapture({ eventTypes: [OPENAT, CLOSE], flushMs: 10 });
+      const raw2: Uint8Array[] = [];
+      c2.start((b) => raw2.push(b));
+      let run2: Run;
+      try {
+        run2 = run('c', '999');
+        await new Promise((res) => setTimeout(res, 100));
+      } finally {
+        await c2.stop();
+      }
+      return closes({ batches: raw2.map((b) => readBatch(b)), raw: raw2, stats: c2.stats() }, run2, 999);
+    })();
+    expect(withClose.length).toBe(1);
+    expect(withClose[0]!.res).toBe(-9n);
   });
 
   test('set after prepare(), replaced and cleared (null) while running', async () => {
