@@ -267,6 +267,9 @@ function check(c: BinaryCheckExpr | UnaryCheckExpr, w: World, keys: Keys): Tri {
       return w.access === 'read' ? knownBool(c, vals, false) : knownBool(c, vals, true);
     case 'evt.failed':
       return knownBool(c, vals, false);
+    case 'evt.arg.flags':
+      // The kernel never drops an open with O_TRUNC or O_CREAT (libs adds O_F_CREATED only with O_CREAT).
+      return c.op === 'contains' && ['O_TRUNC', 'O_CREAT', 'O_F_CREATED'].includes(vals[0]!) ? 'F' : 'U';
     case 'evt.res':
       return knownString(c, vals, 'SUCCESS');
     case 'fd.num':
@@ -337,13 +340,22 @@ const isOpenType = (name: string): boolean => (OPEN_TYPES as readonly string[]).
 
 /**
  * Event types whose events name an fd that existed before them (libs looks it up in the fd table):
- * an fd parameter other than the result. A result fd (socket, accept, dup's new fd) was just
- * created, so it is never a dropped one; a dirfd names a directory, and directories are never
- * dropped. (Not modelled: a dropped file's fd given as dirfd with AT_EMPTY_PATH.)
+ * an fd parameter other than the result. Not among them:
+ * - a result fd (socket, accept, dup's new fd, pipe's and socketpair's pair) was just created, so it
+ *   is never a dropped one;
+ * - a dirfd names a directory, and directories are never dropped (not modelled: a dropped file's fd
+ *   given as dirfd with AT_EMPTY_PATH);
+ * - setns takes a namespace fd or a pidfd, and the kernel never drops an open of a namespace file;
+ * - dup, dup2, dup3, fcntl, fchmod and finit_module: before their record the kernel replays the
+ *   dropped open their fd came from ("late open", native/README.md), so they see the file as Falco
+ *   does.
  */
 const DIRFD_PARAMS = new Set(['dirfd', 'olddir', 'newdir', 'olddirfd', 'newdirfd', 'linkdirfd']);
+const NEVER_A_DROPPED_FD = new Set(['pipe', 'pipe2', 'socketpair', 'setns', 'dup', 'dup2', 'dup3', 'fcntl', 'fchmod', 'finit_module']);
 const USES_FD = new Set(
-  EVENT_TYPES.filter((t) => t.params.some((p) => p.type === 'FD' && p.slot.kind !== 'res' && !DIRFD_PARAMS.has(p.name))).map((t) => t.name),
+  EVENT_TYPES.filter((t) => !NEVER_A_DROPPED_FD.has(t.name) && t.params.some((p) => p.type === 'FD' && p.slot.kind !== 'res' && !DIRFD_PARAMS.has(p.name))).map(
+    (t) => t.name,
+  ),
 );
 
 /** Whether the rule can match an event that refers to an existing fd, which may be a dropped one. */
@@ -382,10 +394,10 @@ export function planOpenFilter(rules: readonly ResolvedRule[]): OpenFilterPlan {
   const dropRead: number[] = [];
   const dropWrite: number[] = [];
   for (const type of OPEN_TYPES) {
+    if (type === 'creat') continue; // creat creates and truncates: the kernel never drops it
     const id = eventTypeByName(type)?.id;
     if (id === undefined) continue;
     for (const access of ['read', 'write'] as const) {
-      if (type === 'creat' && access === 'read') continue; // creat always opens for writing
       const world: World = { kind: 'open', type, access };
       const rule = syscallRules.find((r) => (r.eventTypes.all || r.eventTypes.names.includes(type)) && !refuted(r, world));
       if (rule) blocked.push(`${type} ${access}: rule "${rule.name}"`);
