@@ -604,8 +604,10 @@ static __always_inline bool open_dropped(struct ctxb *c, struct task_struct *tas
   /* The stash: its slot must be free (its fd's bit clear, or the slot is this fd's: the number was
    * closed unseen, since the open got it), else the open passes, so a stash never loses a dropped open. */
   struct open_stash *slot = &st->slot[fd & (STASH_SLOTS - 1)];
+  /* A slot holds fd & (STASH_SLOTS - 1) only: a never used one reads fd 0 (zeroed storage), which
+   * must not make slot 3 look taken while a dropped fd 0 (a daemon's /dev/null stdin) is open. */
   __s32 old = slot->fd;
-  if (old != fd && old >= 0 && old < SAKER_FD_BITS &&
+  if (old != fd && old >= 0 && old < SAKER_FD_BITS && (old & (STASH_SLOTS - 1)) == (fd & (STASH_SLOTS - 1)) &&
       (st->bits[(old >> 6) & (SAKER_FD_BITS / 64 - 1)] & (1ULL << (old & 63))))
     return false;
   slot->fd = fd;

@@ -324,6 +324,9 @@ describe.skipIf(!bpfAvailable)('the open prefilter on the real kernel', () => {
       // fd 3 dropped in the parent; the child dups it (late open there too) and closes both
       r.fork = run('o', plain, 'r', 'fork', 'dup', '3', 'c', '3', 'c', 'last');
       r.badClose = run('c', '999');
+      // stdin closed, a dropped open takes fd 0 (a daemon's /dev/null): the next open (fd 3, whose
+      // never used stash slot reads fd 0) is dropped too
+      r.fd0 = run('c', '0', 'o', plain, 'r', 'o', plain, 'r', 'c', 'last', 'c', '0');
       await new Promise((res) => setTimeout(res, 100));
     } finally {
       await cap.stop();
@@ -340,6 +343,10 @@ describe.skipIf(!bpfAvailable)('the open prefilter on the real kernel', () => {
     expect(closes(got, child, 4).length).toBe(1);
     // close is a state type here (no rule asked for it): a close of fd 999 changes nothing, not sent
     expect(closes(got, r.badClose!, 999)).toEqual([]);
+    expect(r.fd0!.fds).toEqual([0, 3]);
+    expect(opens(got, r.fd0!)).toEqual([]);
+    expect(closes(got, r.fd0!, 3)).toEqual([]);
+    expect(closes(got, r.fd0!, 0).length).toBe(1); // the original stdin's; the dropped one's is not sent
 
     // With close asked for, the same close is an event (EBADF).
     const withClose = await (async () => {
