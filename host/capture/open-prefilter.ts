@@ -58,9 +58,12 @@ function fdDependent(field: string, arg: string | undefined): boolean {
 /** Fields a rule reads that the prefilter changes for every event, whatever the fd: no filter then. */
 const GLOBAL_BLOCKERS = new Set(['proc.fdopencount', 'proc.fdusage']);
 
+/** Whether `s` holds what no droppable path holds ("//", "/.", ".."): the kernel passes those paths. */
+const neverInDroppable = (s: string): boolean => s.includes('//') || s.includes('/.') || s.includes('..');
+
 /** True when the path is what the kernel may drop: absolute, normalised, no "/." anywhere. */
 function droppableShape(path: string): boolean {
-  return path.startsWith('/') && !path.endsWith('/') && !path.includes('//') && !path.includes('/.') && !path.includes('..');
+  return path.startsWith('/') && !path.endsWith('/') && !neverInDroppable(path);
 }
 
 class Keys {
@@ -77,7 +80,7 @@ class Keys {
   /** Whether no droppable path starts with `p`, given the prefix keys. */
   coversPrefix(p: string): boolean {
     if (!p.startsWith('/')) return p !== ''; // droppable paths start with "/"
-    if (p.includes('//') || p.includes('/.') || p.includes('..')) return true;
+    if (neverInDroppable(p)) return true;
     for (const k of this.prefixes) if (p.startsWith(k)) return true;
     return false;
   }
@@ -129,7 +132,7 @@ function collectKeys(e: Expr, keys: Keys): void {
     }
   });
   // Only keys that can matter to a droppable path are kept (others are decided without a key).
-  for (const k of [...keys.prefixes]) if (!k.startsWith('/') || k.includes('//') || k.includes('/.') || k.includes('..')) keys.prefixes.delete(k);
+  for (const k of [...keys.prefixes]) if (!k.startsWith('/') || neverInDroppable(k)) keys.prefixes.delete(k);
   for (const k of [...keys.exact]) if (!droppableShape(k)) keys.exact.delete(k);
 }
 
@@ -158,7 +161,7 @@ function pathCheck(c: BinaryCheckExpr, vals: string[], keys: Keys): Tri {
       return lit !== '' && keys.coversPrefix(lit) ? 'F' : 'U';
     }
     case 'contains':
-      return vals[0]!.includes('//') || vals[0]!.includes('/.') || vals[0]!.includes('..') ? 'F' : 'U';
+      return neverInDroppable(vals[0]!) ? 'F' : 'U';
     default:
       return 'U';
   }
